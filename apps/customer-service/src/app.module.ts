@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { KafkaModule } from './kafka/kafka.module';
+import { LoggingModule } from './logging/logging.module';
+
+/**
+ * The process is assembled from the roles it runs (`ROLES`): the HTTP API, the outbox relay and
+ * the read-model projector can share one process or run apart. Health endpoints are always on.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, KafkaModule, HealthModule],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migration-list';
+
+/**
+ * TypeORM options shared by the service and the migration CLI. The schema comes only from
+ * migrations (`synchronize` stays off). The pool fails fast: node-postgres waits forever for a
+ * connection by default, which turns a dead database into hung requests instead of 503s.
+ */
+export function typeOrmOptions(config: DatabaseConfig, applicationName = 'customer-service'): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['error'],
+    extra: {
+      max: config.poolMax,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      statement_timeout: config.statementTimeoutMs,
+      idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
+      application_name: applicationName,
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from '@fastify/helmet';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config';
+import { AppModule } from '../app.module';
+import { ErrorBodyFilter, sendError } from './error-body.filter';
+import { setUpOpenApi } from './open-api';
+import { requestIdFor } from './request-id';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+export const HEALTH_PATHS = ['health/live', 'health/ready'];
+
+/** Builds the Nest application (used by main.ts and by the e2e tests). Does not listen. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: false,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.setGlobalPrefix(config.apiPrefix, { exclude: HEALTH_PATHS });
+  app.useGlobalFilters(new ErrorBodyFilter());
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(helmet, { contentSecurityPolicy: false });
+  setUpOpenApi(app, config);
+  return app;
+}
