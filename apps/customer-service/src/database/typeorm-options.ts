@@ -17,7 +17,8 @@ export function typeOrmOptions(config: DatabaseConfig, applicationName = 'custom
     migrationsTableName: 'schema_migrations',
     migrationsRun: false,
     synchronize: false,
-    logging: ['error'],
+    // TypeORM's query logger prints parameters (logins, IBANs): errors are logged by us, safely.
+    logging: false,
     extra: {
       max: config.poolMax,
       connectionTimeoutMillis: config.connectTimeoutMs,

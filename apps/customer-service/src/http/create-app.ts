@@ -1,4 +1,3 @@
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
@@ -8,6 +7,8 @@ import { AppModule } from '../app.module';
 import { ErrorBodyFilter, sendError } from './error-body.filter';
 import { setUpOpenApi } from './open-api';
 import { requestIdFor } from './request-id';
+import { useJsonBodies } from './json-body';
+import { validationPipe } from './validation';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 export const HEALTH_PATHS = ['health/live', 'health/ready'];
@@ -22,13 +23,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.setGlobalPrefix(config.apiPrefix, { exclude: HEALTH_PATHS });
   app.useGlobalFilters(new ErrorBodyFilter());
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(validationPipe());
 
+  useJsonBodies(app, BODY_LIMIT_BYTES);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { CustomerError, CustomerNotFoundError, CustomerRuleError, IbanTakenError, LoginTakenError, VersionMismatchError } from '../customers/domain/customer-errors';
 import { ApiError, CODE_BY_STATUS, ErrorBody } from './api-error';
 
 const logger = new Logger('ErrorResponse');
@@ -17,12 +18,35 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
   if (error instanceof ApiError) {
     return respond(error.getStatus(), error.code, error.message, requestId, error.details, error.headers);
   }
+  if (error instanceof CustomerError) return fromCustomerError(error, requestId);
+  if (isDatabaseUnavailable(error)) {
+    return respond(HttpStatus.SERVICE_UNAVAILABLE, 'UNAVAILABLE', 'The database is unavailable; retry later.', requestId, [], { 'retry-after': '2' });
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return respond(status, CODE_BY_STATUS[status] ?? 'ERROR', httpMessage(error), requestId);
   }
   logger.error({ request_id: requestId, error: describeSafely(error) }, 'unhandled error');
   return respond(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Internal error.', requestId);
+}
+
+function fromCustomerError(error: CustomerError, requestId: string): ErrorResponse {
+  if (error instanceof CustomerNotFoundError) return respond(404, 'CUSTOMER_NOT_FOUND', error.message, requestId);
+  if (error instanceof VersionMismatchError) return respond(412, 'VERSION_MISMATCH', error.message, requestId);
+  if (error instanceof LoginTakenError) return respond(409, 'LOGIN_TAKEN', error.message, requestId, [{ field: 'login', message: 'is taken' }]);
+  if (error instanceof IbanTakenError) return respond(409, 'IBAN_TAKEN', error.message, requestId, [{ field: 'iban', message: 'is taken' }]);
+  const field = error instanceof CustomerRuleError ? error.field : 'body';
+  return respond(400, 'VALIDATION_FAILED', 'Request is invalid.', requestId, [{ field, message: error.message }]);
+}
+
+/** SQLSTATE classes and driver messages that mean "PostgreSQL is down or overloaded", not "bad input". */
+const UNAVAILABLE_SQLSTATES = /^(08|53|57P0[1-3])|^57014$/;
+const UNAVAILABLE_MESSAGES = /ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Connection terminated|connect ETIMEDOUT|Client has encountered a connection error/;
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = ((error as { driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code) as unknown;
+  return (typeof code === 'string' && UNAVAILABLE_SQLSTATES.test(code)) || UNAVAILABLE_MESSAGES.test(error.message);
 }
 
 function httpMessage(error: HttpException): string {

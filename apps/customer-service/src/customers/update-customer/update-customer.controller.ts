@@ -1,0 +1,45 @@
+import { Body, Controller, Put, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../http/api-error';
+import { ApiErrors } from '../../http/error-body.dto';
+import { CustomerResponse } from '../customer.response';
+import { toProfilePatch } from '../profile-fields';
+import { eventContext, expectedVersions, GuidParam, sendWriteResult } from '../write-http';
+import { UpdateCustomerCommand } from './update-customer.command';
+import { UpdateCustomerRequest } from './update-customer.request';
+
+@ApiTags('customers')
+@Controller('counterparty/:counterparty_guid/customers')
+export class UpdateCustomerController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Put(':customer_guid')
+  @ApiOperation({ summary: "Update a customer's profile; fields left out stay, null clears." })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag (version) last seen; 412 if the customer changed since.' })
+  @ApiOkResponse({ type: CustomerResponse, description: 'The customer after the change. ETag: its version.' })
+  @ApiErrors(400, 404, 412, 413, 415, 503)
+  async update(
+    @GuidParam('counterparty_guid') counterpartyGuid: string,
+    @GuidParam('customer_guid') customerGuid: string,
+    @Body() body: UpdateCustomerRequest,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const { wallet_user_guid, ...profile } = body;
+    if (wallet_user_guid !== undefined && wallet_user_guid.toLowerCase() !== customerGuid.toLowerCase()) {
+      throw ApiError.badRequest('Request is invalid.', [
+        { field: 'wallet_user_guid', message: 'must equal the customer_guid in the path' },
+      ]);
+    }
+    const command = new UpdateCustomerCommand(
+      counterpartyGuid,
+      customerGuid,
+      toProfilePatch(profile),
+      expectedVersions(request),
+      eventContext(request),
+    );
+    return sendWriteResult(reply, await this.commands.execute(command));
+  }
+}

@@ -1,0 +1,82 @@
+import { Param, ParseUUIDPipe } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../http/api-error';
+import { ExactNumber } from '../http/json-body';
+import { fingerprint, IdempotencyRequest, WriteResult } from '../idempotency/idempotency.store';
+import { EventContext } from './customer-events';
+
+/** HTTP details shared by the write routes: path guids, headers, and how results are sent. */
+
+export const GuidParam = (name: string) =>
+  Param(
+    name,
+    new ParseUUIDPipe({
+      version: undefined,
+      exceptionFactory: () => ApiError.badRequest('Request is invalid.', [{ field: name, message: 'must be a UUID' }]),
+    }),
+  );
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const ENTITY_TAG = /^(W\/)?"(\d{1,10})"$/;
+
+/** The `Idempotency-Key` of a POST, scoped to the counterparty and bound to method, path and body. */
+export function idempotencyOf(request: FastifyRequest, counterpartyGuid: string): IdempotencyRequest | undefined {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw ApiError.badRequest('Request is invalid.', [
+      { field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
+    ]);
+  }
+  const body = canonicalJson(request.body ?? null);
+  return { counterpartyGuid, key, fingerprint: fingerprint(request.method, request.url, body) };
+}
+
+/**
+ * The versions `If-Match` accepts, or undefined for none/`*`. Entity tags are the customer's
+ * version in quotes; If-Match compares strongly, so a weak tag never matches.
+ */
+export function expectedVersions(request: FastifyRequest): number[] | undefined {
+  const header = request.headers['if-match'];
+  if (header === undefined || header.trim() === '*') return undefined;
+  const versions = header.split(',').map((tag) => {
+    const match = ENTITY_TAG.exec(tag.trim());
+    if (!match) throw ApiError.badRequest('Request is invalid.', [{ field: 'If-Match', message: 'must be an entity tag such as "3"' }]);
+    return match[1] ? -1 : Number(match[2]);
+  });
+  return versions;
+}
+
+export function entityTag(version: number): string {
+  return `"${version}"`;
+}
+
+/** Until authentication lands every change is attributed to an anonymous actor. */
+export function eventContext(request: FastifyRequest): EventContext {
+  const traceparent = request.headers.traceparent;
+  return {
+    actor: { sub: 'anonymous', branch_guid: null },
+    ...(typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
+  };
+}
+
+/** Sends a command's serialised result with its ETag, marking idempotent replays. */
+export function sendWriteResult(reply: FastifyReply, result: WriteResult): string {
+  void reply.header('etag', entityTag(result.version)).type('application/json; charset=utf-8');
+  if (result.replayed) void reply.header('idempotent-replayed', 'true');
+  return result.body;
+}
+
+/** JSON with sorted keys and exact numbers: equal bodies give equal fingerprints. */
+export function canonicalJson(value: unknown): string {
+  if (value instanceof ExactNumber) return value.text;
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

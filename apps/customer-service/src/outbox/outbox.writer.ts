@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+/** One message for the relay to publish. */
+export interface OutboxMessage {
+  id: string;
+  aggregatetype: string;
+  aggregateid: string;
+  type: string;
+  /** The JSON value, already serialised (exact numbers preserved). */
+  payload: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Appends messages through the command's own EntityManager, so they commit or roll back with
+ * the change they describe (transactional outbox: Kafka is never written on the request path).
+ */
+@Injectable()
+export class OutboxWriter {
+  async append(db: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const params: unknown[] = [];
+    const rows = messages.map((message) => {
+      const base = params.length;
+      params.push(message.id, message.aggregatetype, message.aggregateid, message.type, message.payload, JSON.stringify(message.headers));
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb, $${base + 6}::jsonb)`;
+    });
+    await db.query(
+      `INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers) VALUES ${rows.join(', ')}`,
+      params,
+    );
+  }
+}
