@@ -64,8 +64,10 @@ export function parseJsonBody(text: string): unknown {
 
 function safeNumber(value: LosslessNumber): number | ExactNumber {
   try {
-    return value.valueOf() as number;
+    const number = value.valueOf(); // a bigint for integers beyond 2^53
+    if (typeof number === 'number') return number;
   } catch {
-    return new ExactNumber(value.value);
+    // an unsafe number: keep its text
   }
+  return new ExactNumber(value.value);
 }

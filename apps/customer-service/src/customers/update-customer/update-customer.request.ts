@@ -20,8 +20,8 @@ import { NotNullIfPresent } from '../../http/validators';
  */
 export class UpdateCustomerRequest {
   @ApiPropertyOptional({ description: "The customer's guid; if sent, must equal the path's customer_guid.", format: 'uuid' })
-  @NotNullIfPresent()
   @IsUUID('all')
+  @NotNullIfPresent()
   wallet_user_guid?: string;
 
   @NameField("Customer's name") name?: string | null;

@@ -1,0 +1,44 @@
+import { ApiError } from './api-error';
+import { ExactNumber, parseJsonBody } from './json-body';
+
+function problem(text: string): ApiError {
+  try {
+    parseJsonBody(text);
+  } catch (error) {
+    return error as ApiError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('parseJsonBody', () => {
+  it('keeps money as its exact text and other numbers as numbers', () => {
+    const body = parseJsonBody('{"balance_allowed": 899999999.9999999, "kyc_level": 3}') as Record<string, unknown>;
+    expect(body.balance_allowed).toEqual(new ExactNumber('899999999.9999999'));
+    expect(body.kyc_level).toBe(3);
+  });
+
+  it('keeps a number a double cannot hold exact, so that validation refuses it', () => {
+    const body = parseJsonBody('{"kyc_level": 123456789012345678901}') as Record<string, unknown>;
+    expect(body.kyc_level).toEqual(new ExactNumber('123456789012345678901'));
+  });
+
+  it.each([
+    ['', 'INVALID_JSON'],
+    ['{"a":', 'INVALID_JSON'],
+    ['[1,2]', 'INVALID_JSON'],
+    ['null', 'INVALID_JSON'],
+    ['"text"', 'INVALID_JSON'],
+    ['{"__proto__": {"admin": true}}', 'VALIDATION_FAILED'],
+    ['{"\\u005f_proto__": {}}', 'VALIDATION_FAILED'],
+    ['{"nested": {"constructor": {}}}', 'VALIDATION_FAILED'],
+  ])('rejects %p with 400 %s', (text, code) => {
+    const error = problem(text);
+    expect(error.getStatus()).toBe(400);
+    expect(error.code).toBe(code);
+  });
+
+  it('never applies a prototype from the body', () => {
+    expect(() => parseJsonBody('{"__proto__": {"polluted": 1}}')).toThrow();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
