@@ -1,0 +1,79 @@
+// The local stack used by `npm start` and `npm test`: a real PostgreSQL and a real Kafka
+// broker on 127.0.0.1, each started only when the caller has no external one.
+import path from 'node:path';
+import { ensureKafkaClasspath, startKafka } from './kafka.mjs';
+import { freePorts } from './ports.mjs';
+import { startPostgres } from './postgres.mjs';
+import { seconds } from './processes.mjs';
+
+export { freePort, freePorts, assertPortFree } from './ports.mjs';
+
+const logToStderr = (line) => process.stderr.write(`[local-stack] ${line}\n`);
+
+/**
+ * @param {object} options
+ * @param {string} options.root            repository root (tools/kafka, .local/kafka-libs)
+ * @param {string} options.dataRoot        PostgreSQL goes in <dataRoot>/postgres, Kafka in <dataRoot>/kafka
+ * @param {number} [options.pgPort]        a free port is picked when omitted
+ * @param {number} [options.kafkaPort]
+ * @param {number} [options.kafkaControllerPort]
+ * @param {boolean} [options.needPostgres=true]
+ * @param {boolean} [options.needKafka=true]
+ * @param {string} [options.database='customer_service']
+ * @param {boolean} [options.ephemeral=false] data thrown away afterwards (tests): skip fsync
+ * @param {(line: string) => void} [options.log]
+ * @returns {Promise<{ databaseUrl?: string, kafkaBrokers?: string, kafkaPid?: number, stop: () => Promise<void> }>}
+ */
+export async function startLocalStack({
+  root,
+  dataRoot,
+  pgPort,
+  kafkaPort,
+  kafkaControllerPort,
+  needPostgres = true,
+  needKafka = true,
+  database = 'customer_service',
+  ephemeral = false,
+  log = logToStderr,
+}) {
+  const startedAt = Date.now();
+  const [anyPgPort, anyKafkaPort, anyControllerPort] = await freePorts(3);
+  // PostgreSQL starts while Maven (first run only) fetches Kafka; Kafka needs the jars.
+  const [postgres, kafka] = await Promise.allSettled([
+    needPostgres
+      ? startPostgres({ dataDir: path.join(dataRoot, 'postgres'), port: pgPort ?? anyPgPort, database, ephemeral, log })
+      : undefined,
+    needKafka
+      ? ensureKafkaClasspath({ root, log }).then(() =>
+          startKafka({
+            root,
+            dataDir: path.join(dataRoot, 'kafka'),
+            port: kafkaPort ?? anyKafkaPort,
+            controllerPort: kafkaControllerPort ?? anyControllerPort,
+            log,
+          }),
+        )
+      : undefined,
+  ]);
+
+  const started = [kafka, postgres].filter((result) => result.status === 'fulfilled' && result.value).map((result) => result.value);
+  const stop = async () => {
+    const stoppingAt = Date.now();
+    // Independent servers: stop both at once (each is bounded by its own SIGKILL timeout).
+    await Promise.all(started.map((server) => server.stop()));
+    if (started.length) log(`local stack stopped (${seconds(stoppingAt)})`);
+  };
+
+  const failures = [postgres, kafka].filter((result) => result.status === 'rejected').map((result) => result.reason);
+  if (failures.length) {
+    await stop();
+    throw failures.length === 1 ? failures[0] : new Error(failures.map((error) => error.message).join('\n'));
+  }
+  if (started.length) log(`local stack ready (${seconds(startedAt)})`);
+  return {
+    databaseUrl: postgres.value?.url,
+    kafkaBrokers: kafka.value?.brokers,
+    kafkaPid: kafka.value?.pid,
+    stop,
+  };
+}

@@ -1,0 +1,164 @@
+// A real single-node Apache Kafka broker (KRaft), run from the jars in .local/kafka-libs.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import kafkajs from 'kafkajs';
+import { ensureKafkaClasspath } from './kafka-classpath.mjs';
+import { kafkaServerProperties } from './kafka-properties.mjs';
+import { assertPortFree } from './ports.mjs';
+import { commandLineOf, hasLiveNodeParent, isAlive, readPidFile, seconds, stopPid, tailOf } from './processes.mjs';
+import { spawnWithWatchdog, stopChild } from './watchdog.mjs';
+
+export { ensureKafkaClasspath } from './kafka-classpath.mjs';
+
+const { Kafka, logLevel } = kafkajs;
+const READY_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 15_000;
+const javaBin = () => (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
+
+/**
+ * Starts the broker and resolves once it answers an admin request.
+ * @param {{ root: string, dataDir: string, port: number, controllerPort: number, log?: (line: string) => void }} options
+ * @returns {Promise<{ brokers: string, pid: number, stop: () => Promise<void> }>}
+ */
+export async function startKafka({ root, dataDir, port, controllerPort, log = console.error }) {
+  const libs = await ensureKafkaClasspath({ root, log });
+  mkdirSync(dataDir, { recursive: true });
+  await stopStaleKafka(dataDir, log);
+  await assertPortFree(port, 'Kafka');
+  await assertPortFree(controllerPort, 'the Kafka controller');
+
+  const startedAt = Date.now();
+  const files = kafkaFiles(dataDir);
+  writeFileSync(files.properties, kafkaServerProperties({ port, controllerPort, logDir: files.logDir }));
+  writeFileSync(files.log, '');
+  await formatStorageOnce({ root, libs, files });
+
+  const child = spawnWithWatchdog({
+    command: javaBin(),
+    args: [...jvmOptions(root), '-cp', `${libs}/*`, 'kafka.Kafka', files.properties],
+    logFile: files.log,
+    stopSignal: 'SIGTERM',
+  });
+  child.once('error', () => {}); // reported below as an early exit, with the log
+  writeFileSync(files.pid, `${child.pid}\n`);
+  const brokers = `127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopChild(child, { signal: 'SIGTERM', graceMs: STOP_GRACE_MS });
+    rmSync(files.pid, { force: true });
+  };
+
+  try {
+    await waitUntilBrokerAnswers({ brokers, child, logFile: files.log });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  log(`Kafka ready on ${brokers} (${seconds(startedAt)})`);
+  return { brokers, pid: child.pid, stop };
+}
+
+/**
+ * A broker left running by a run that was killed with -9 (its watchdog killed too, or
+ * still counting down) holds the ports and the log dir lock: stop it before starting.
+ */
+export async function stopStaleKafka(dataDir, log = console.error) {
+  const pidFile = kafkaFiles(dataDir).pid;
+  const pid = readPidFile(pidFile);
+  if (pid && isAlive(pid) && commandLineOf(pid).includes('kafka.Kafka')) {
+    if (hasLiveNodeParent(pid)) {
+      throw new Error(`Kafka in ${dataDir} is already run by another live process (broker pid ${pid}); stop that first`);
+    }
+    log(`stopping stale Kafka broker pid ${pid} left by a previous run`);
+    await stopPid(pid, { signal: 'SIGTERM', graceMs: STOP_GRACE_MS });
+  }
+  rmSync(pidFile, { force: true });
+}
+
+function kafkaFiles(dataDir) {
+  return {
+    properties: path.join(dataDir, 'server.properties'),
+    logDir: path.join(dataDir, 'kraft-logs'),
+    clusterId: path.join(dataDir, 'cluster.id'),
+    log: path.join(dataDir, 'kafka.log'),
+    pid: path.join(dataDir, 'kafka.pid'),
+  };
+}
+
+function jvmOptions(root) {
+  return [
+    '-Xmx512m',
+    '-Xms128m',
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=file:${path.join(root, 'tools', 'kafka', 'log4j.properties')}`,
+  ];
+}
+
+/** Formats the KRaft log dir on first use; later starts skip the extra JVM launch. */
+async function formatStorageOnce({ root, libs, files }) {
+  if (existsSync(path.join(files.logDir, 'meta.properties'))) return;
+  const clusterId = readOrCreateClusterId(files.clusterId);
+  const args = [...jvmOptions(root), '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.properties, '--ignore-formatted'];
+  try {
+    const { stdout, stderr } = await promisify(execFile)(javaBin(), args, { timeout: 60_000 });
+    appendFileSync(files.log, stdout + stderr);
+  } catch (error) {
+    const reason = error.code === 'ENOENT' ? 'java is not on PATH (Java 17+ is needed)' : `${error.stdout ?? ''}${error.stderr ?? error.message}`;
+    throw new Error(`formatting Kafka storage in ${files.logDir} failed: ${reason.trim()}`);
+  }
+}
+
+/** Kafka cluster ids are 16 random bytes in unpadded base64url (what `random-uuid` prints). */
+function readOrCreateClusterId(file) {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const clusterId = randomBytes(16).toString('base64url');
+  writeFileSync(file, `${clusterId}\n`);
+  return clusterId;
+}
+
+async function waitUntilBrokerAnswers({ brokers, child, logFile }) {
+  // The probe's own connection errors are expected while the JVM boots: keep them quiet.
+  const kafka = new Kafka({
+    clientId: 'local-stack-probe',
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1_000,
+    requestTimeout: 2_000,
+  });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null || !isAlive(child.pid)) {
+      const how = child.signalCode ?? `code ${child.exitCode}`;
+      throw new Error(`Kafka broker exited during start-up (${how}); last lines of ${logFile}:\n${tailOf(logFile)}`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Kafka broker did not answer within ${READY_TIMEOUT_MS / 1000} s; last lines of ${logFile}:\n${tailOf(logFile)}`);
+    }
+    if (await answers(kafka)) return;
+    await sleep(250);
+  }
+}
+
+/**
+ * Ready = the cluster is described AND a group coordinator is found. The second question
+ * makes the broker create __consumer_offsets now, instead of the first consumer of the
+ * service or of a test waiting for it amid "group coordinator is not available" errors.
+ */
+async function answers(kafka) {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const { brokers } = await admin.describeCluster();
+    if (brokers.length === 0) return false;
+    await admin.describeGroups(['local-stack-readiness-probe']);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}

@@ -1,0 +1,177 @@
+// `npm start` (after `npm run build`): the service plus whatever it needs that is not
+// configured — an embedded PostgreSQL when DATABASE_URL is unset, a real Kafka broker when
+// KAFKA_BROKERS is unset. Ctrl-C / SIGTERM stop the service first (so it can finish its
+// in-flight work against a live database and broker), then Kafka and PostgreSQL.
+//
+// Environment read here: DATABASE_URL, KAFKA_BROKERS, LOCAL_PG_PORT (5433),
+// LOCAL_KAFKA_PORT (9092), LOCAL_KAFKA_CONTROLLER_PORT (9093); the service reads the rest.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { constants } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const serviceMain = compiled('main.js');
+const appConfig = compiled('config/app-config.js');
+const SERVICE_STOP_GRACE_MS = 15_000;
+
+const log = (line) => process.stderr.write(`[start] ${line}\n`);
+const failWith = (line) => {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+};
+
+// 1. A bad environment fails in one line, before anything is started.
+const problem = environmentProblem() ?? localPortsProblem();
+if (problem) failWith(problem);
+if (!existsSync(serviceMain)) failWith(`${path.relative(root, serviceMain)} not found: run \`npm run build\` first`);
+
+// 2. Local stack, then the service.
+const { startLocalStack } = await import('./local-stack/index.mjs');
+const { spawnWithWatchdog } = await import('./local-stack/watchdog.mjs');
+let phase = 'starting';
+let stack;
+let service;
+let firstSignalAt = 0;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => onSignal(signal));
+
+try {
+  stack = await startLocalStack({
+    root,
+    dataRoot: path.join(root, '.local'),
+    pgPort: portFromEnv('LOCAL_PG_PORT', 5433),
+    kafkaPort: portFromEnv('LOCAL_KAFKA_PORT', 9092),
+    kafkaControllerPort: portFromEnv('LOCAL_KAFKA_CONTROLLER_PORT', 9093),
+    needPostgres: !process.env.DATABASE_URL,
+    needKafka: !process.env.KAFKA_BROKERS,
+    database: 'customer_service',
+  });
+} catch (error) {
+  const hint = /^port \d+/m.test(error.message) ? ' (LOCAL_PG_PORT, LOCAL_KAFKA_PORT, LOCAL_KAFKA_CONTROLLER_PORT choose other ports)' : '';
+  log(`could not start the local stack: ${error.message}${hint}`);
+  process.exit(1);
+}
+startService();
+
+function startService() {
+  phase = 'running';
+  // Under the watchdog too (output still on our terminal): a `kill -9` of this script must
+  // not leave the service running, and in its own session a terminal Ctrl-C reaches only
+  // us, so the service gets exactly one SIGTERM, from us.
+  service = spawnWithWatchdog({
+    command: process.execPath,
+    args: ['--enable-source-maps', serviceMain],
+    stopSignal: 'SIGTERM',
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_URL ?? stack.databaseUrl,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? stack.kafkaBrokers,
+    },
+  });
+  service.once('error', (error) => {
+    log(`could not run the service: ${error.message}`);
+    void stopStackAndExit(1);
+  });
+  service.once('exit', (code, signal) => {
+    if (phase === 'stopping') return; // the shutdown sequence is waiting for this exit
+    phase = 'stopping';
+    log(`service exited (${signal ?? `code ${code}`}); stopping the local stack`);
+    void stopStackAndExit(code ?? 128 + (constants.signals[signal] ?? 0));
+  });
+}
+
+function onSignal(signal) {
+  if (phase === 'starting') {
+    // Servers started so far run under watchdogs that stop them once this process is gone
+    // (scripts/local-stack/watchdog.mjs); a Maven fetch is killed on exit.
+    log(`${signal} during start-up: exiting, the local servers stop with us`);
+    process.exit(128 + constants.signals[signal]);
+  }
+  if (phase === 'stopping') {
+    // A terminal Ctrl-C under `npm start` reaches us twice (from the tty and forwarded by
+    // npm): only a later, deliberate second signal means "hurry up".
+    if (Date.now() - firstSignalAt > 1_000 && isRunning(service)) {
+      log('second signal: killing the service');
+      service.kill('SIGKILL');
+    }
+    return;
+  }
+  phase = 'stopping';
+  firstSignalAt = Date.now();
+  log(`${signal}: stopping the service, then the local stack`);
+  void stopServiceThenStack();
+}
+
+async function stopServiceThenStack() {
+  const exited = new Promise((resolve) => service.once('exit', (code, signal) => resolve({ code, signal })));
+  let result = isRunning(service) ? undefined : { code: service.exitCode, signal: service.signalCode };
+  if (!result) {
+    service.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      log(`service still running after ${SERVICE_STOP_GRACE_MS / 1000} s: killing it`);
+      service.kill('SIGKILL');
+    }, SERVICE_STOP_GRACE_MS);
+    result = await exited;
+    clearTimeout(timer);
+  }
+  // Stopped on request: a clean exit, or death by the signal we sent, counts as success.
+  const clean = result.code === 0 || ['SIGTERM', 'SIGINT'].includes(result.signal);
+  await stopStackAndExit(clean ? 0 : result.code ?? 1);
+}
+
+async function stopStackAndExit(code) {
+  try {
+    await stack.stop();
+  } catch (error) {
+    log(`stopping the local stack failed: ${error.message}`);
+    code ||= 1;
+  }
+  // Explicit exit: never let a leftover handle or library exit hook decide the code.
+  process.exit(code);
+}
+
+/**
+ * nest build emits dist/apps/customer-service/src/… when the app's rootDir spans libs/
+ * too, dist/apps/customer-service/… otherwise: accept both layouts.
+ */
+function compiled(file) {
+  const flat = path.join(root, 'dist', 'apps', 'customer-service', file);
+  const nested = path.join(root, 'dist', 'apps', 'customer-service', 'src', file);
+  return existsSync(flat) || !existsSync(nested) ? flat : nested;
+}
+
+function isRunning(child) {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/** The service's own validation (compiled), with placeholders for what we may provide. */
+function environmentProblem() {
+  if (!existsSync(appConfig)) return `${path.relative(root, appConfig)} not found: run \`npm run build\` first`;
+  try {
+    const { checkEnvironment } = createRequire(import.meta.url)(appConfig);
+    return checkEnvironment({
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://placeholder@127.0.0.1:1/x',
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:1',
+    });
+  } catch (error) {
+    return `could not check the environment with ${path.relative(root, appConfig)}: ${error.message.split('\n')[0]}`;
+  }
+}
+
+function localPortsProblem() {
+  for (const name of ['LOCAL_PG_PORT', 'LOCAL_KAFKA_PORT', 'LOCAL_KAFKA_CONTROLLER_PORT']) {
+    const value = process.env[name];
+    if (value !== undefined && !isPort(value)) return `${name} must be a TCP port number (1-65535), got "${value}"`;
+  }
+  return null;
+}
+
+function isPort(value) {
+  return /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65_535;
+}
+
+function portFromEnv(name, fallback) {
+  return process.env[name] === undefined ? fallback : Number(process.env[name]);
+}

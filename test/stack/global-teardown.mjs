@@ -1,0 +1,11 @@
+// Jest globalTeardown: stops what global-setup.mjs started and deletes the run's folder,
+// so Jest exits by itself with nothing left running.
+import { rmSync } from 'node:fs';
+
+export default async function globalTeardown() {
+  const run = globalThis.__testStack;
+  if (!run) return;
+  delete globalThis.__testStack;
+  await run.stack.stop();
+  rmSync(run.runDir, { recursive: true, force: true });
+}

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '../../apps/customer-service/src/config/app-config';
+import { createApp } from '../../apps/customer-service/src/http/create-app';
+
+export interface RunningApp {
+  app: NestFastifyApplication;
+  baseUrl: string;
+  api: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real service (real PostgreSQL and Kafka from the test run's global setup) on a
+ * free port. `env` overrides the environment, e.g. to select roles.
+ */
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  return { app, baseUrl, api: `${baseUrl}${config.apiPrefix}`, close: () => app.close() };
+}
+
+export function newCounterparty(): string {
+  return randomUUID();
+}
+
+export const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A small fetch wrapper: JSON in, status + headers + parsed body out. */
+export async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
