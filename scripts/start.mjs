@@ -35,6 +35,15 @@ let stack;
 let service;
 let firstSignalAt = 0;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => onSignal(signal));
+// npm runs us under `sh -c`, and a SIGTERM sent to npm or to that shell need not reach us. If
+// our parent goes away we are orphaned: take it as a stop request, so nothing is left running.
+const parentPid = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (process.ppid === parentPid) return;
+  clearInterval(orphanWatch);
+  onSignal('SIGTERM');
+}, 1000);
+orphanWatch.unref();
 
 try {
   stack = await startLocalStack({
