@@ -101,7 +101,7 @@ function jvmOptions(root) {
 async function formatStorageOnce({ root, libs, files }) {
   if (existsSync(path.join(files.logDir, 'meta.properties'))) return;
   const clusterId = readOrCreateClusterId(files.clusterId);
-  const args = [...jvmOptions(root), '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', files.properties, '--ignore-formatted'];
+  const args = [...jvmOptions(root), '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', files.properties, '--ignore-formatted'];
   try {
     const { stdout, stderr } = await promisify(execFile)(javaBin(), args, { timeout: 60_000 });
     appendFileSync(files.log, stdout + stderr);
@@ -111,10 +111,16 @@ async function formatStorageOnce({ root, libs, files }) {
   }
 }
 
-/** Kafka cluster ids are 16 random bytes in unpadded base64url (what `random-uuid` prints). */
+/**
+ * Kafka cluster ids are 16 random bytes in unpadded base64url (what `random-uuid` prints).
+ * Like Kafka's own generator, never one starting with "-": the storage tool would read it as
+ * an option (one test run in ~64 failed that way).
+ */
 function readOrCreateClusterId(file) {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const clusterId = randomBytes(16).toString('base64url');
+  let clusterId;
+  do clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-'));
   writeFileSync(file, `${clusterId}\n`);
   return clusterId;
 }
