@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 export class KafkaClient implements OnModuleDestroy {
   readonly kafka: Kafka;
   private admin?: Admin;
+  private closed = false;
 
   constructor(@Inject(AppConfig) config: AppConfig) {
     this.kafka = new Kafka({
@@ -26,9 +27,15 @@ export class KafkaClient implements OnModuleDestroy {
 
   /** A lazily connected admin client, reconnected after a failure. */
   async connectedAdmin(): Promise<Admin> {
+    if (this.closed) throw new Error('Kafka client is closed');
     if (!this.admin) {
       const admin = this.kafka.admin({ retry: { retries: 0 } });
       await admin.connect();
+      // Shut down while connecting: do not keep a connection nobody will close.
+      if (this.closed) {
+        await admin.disconnect();
+        throw new Error('Kafka client is closed');
+      }
       this.admin = admin;
     }
     return this.admin;
@@ -41,6 +48,7 @@ export class KafkaClient implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     await this.resetAdmin();
   }
 }
