@@ -102,6 +102,22 @@ export const StatusField = () =>
     IsCleanText(64),
   );
 
+/** The profile fields of both the create and the update body (the seed's update fields). */
+export class ProfileFieldsRequest {
+  @NameField("Customer's name") name?: string | null;
+  @NameField("Customer's surname") surname?: string | null;
+  @NameField("Customer's paternal name") paternal_name?: string | null;
+  @PhoneNumberField() phone_number?: string | null;
+  @KycLevelField() kyc_level?: number;
+  @IsDisabledField() is_disabled?: boolean;
+  @BalanceAllowedField() balance_allowed?: unknown;
+  @BalanceAssetCodeField() balance_asset_code?: string | null;
+  @BalanceAssetIssuerField() balance_asset_issuer?: string | null;
+  @BranchGuidField() branch_guid?: string | null;
+  @SegmentField() segment?: 'PL' | 'PI' | null;
+  @StatusField() status?: string | null;
+}
+
 /** The validated body fields, as the DTO holds them before normalisation. */
 export type ProfileInput = { [K in keyof CustomerProfile]?: unknown };
 

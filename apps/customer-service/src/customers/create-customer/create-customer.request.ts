@@ -1,20 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  BalanceAllowedField,
-  BalanceAssetCodeField,
-  BalanceAssetIssuerField,
-  BranchGuidField,
-  IsDisabledField,
-  KycLevelField,
-  NameField,
-  PhoneNumberField,
-  SegmentField,
-  StatusField,
-} from '../profile-fields';
+import { ProfileFieldsRequest } from '../profile-fields';
 import { IsCleanText, IsIban, IsStellarAccountId, IsStellarAssetCode, Nullable, Trimmed } from '../../http/validators';
 
 /** Body of `POST /counterparty/{counterparty_guid}/customers` (the seed's create fields). */
-export class CreateCustomerRequest {
+export class CreateCustomerRequest extends ProfileFieldsRequest {
   @ApiProperty({ description: "Asset code of the first account's e-money currency.", example: 'EURC' })
   @IsStellarAssetCode()
   asset_code!: string;
@@ -33,17 +22,4 @@ export class CreateCustomerRequest {
   @Nullable()
   @IsIban()
   iban?: string | null;
-
-  @NameField("Customer's name") name?: string | null;
-  @NameField("Customer's surname") surname?: string | null;
-  @NameField("Customer's paternal name") paternal_name?: string | null;
-  @PhoneNumberField() phone_number?: string | null;
-  @KycLevelField() kyc_level?: number;
-  @IsDisabledField() is_disabled?: boolean;
-  @BalanceAllowedField() balance_allowed?: unknown;
-  @BalanceAssetCodeField() balance_asset_code?: string | null;
-  @BalanceAssetIssuerField() balance_asset_issuer?: string | null;
-  @BranchGuidField() branch_guid?: string | null;
-  @SegmentField() segment?: 'PL' | 'PI' | null;
-  @StatusField() status?: string | null;
 }
