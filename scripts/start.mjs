@@ -23,6 +23,10 @@ const failWith = (line) => {
 };
 
 // 1. A bad environment fails in one line, before anything is started.
+// Without AUTH_JWT_SECRET / AUTH_JWKS_URL: a local demo secret, and a ready token printed below.
+const demoAuth = !process.env.AUTH_JWT_SECRET && !process.env.AUTH_JWKS_URL;
+const { devSecret, mintToken, DEMO_COUNTERPARTY } = await import('./dev-auth.mjs');
+const authSecret = demoAuth ? devSecret(root) : process.env.AUTH_JWT_SECRET;
 const problem = environmentProblem() ?? localPortsProblem();
 if (problem) failWith(problem);
 if (!existsSync(serviceMain)) failWith(`${path.relative(root, serviceMain)} not found: run \`npm run build\` first`);
@@ -61,7 +65,16 @@ try {
   log(`could not start the local stack: ${error.message}${hint}`);
   process.exit(1);
 }
+if (demoAuth) await printDemoToken();
 startService();
+
+async function printDemoToken() {
+  const token = await mintToken({ secret: authSecret, counterparty: DEMO_COUNTERPARTY });
+  log('no AUTH_JWT_SECRET or AUTH_JWKS_URL: using the local demo secret in .local/dev-auth-secret');
+  log(`demo token for counterparty ${DEMO_COUNTERPARTY} (customers:read customers:write, 12 h):`);
+  process.stdout.write(`\n${token}\n\n`);
+  log('more: npm run token -- --counterparty <guid> [--branch <guid>] [--scope customers:read]');
+}
 
 function startService() {
   phase = 'running';
@@ -76,6 +89,7 @@ function startService() {
       ...process.env,
       DATABASE_URL: process.env.DATABASE_URL ?? stack.databaseUrl,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? stack.kafkaBrokers,
+      ...(demoAuth ? { AUTH_JWT_SECRET: authSecret } : {}),
     },
   });
   service.once('error', (error) => {
@@ -161,6 +175,7 @@ function environmentProblem() {
     const { checkEnvironment } = createRequire(import.meta.url)(appConfig);
     return checkEnvironment({
       ...process.env,
+      AUTH_JWT_SECRET: authSecret,
       DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://placeholder@127.0.0.1:1/x',
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:1',
     });

@@ -1,6 +1,7 @@
 import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { withDb } from './support/db';
 import { expectErrorBody } from './support/error-body';
+import { mintToken } from './support/tokens';
 
 let service: RunningApp;
 let counterparty: string;
@@ -19,9 +20,11 @@ const ok = { asset_code: 'EURC', asset_issuer: ISSUER };
 type Case = [name: string, method: string, path: string, body: unknown, headers: Record<string, string>, status: number, code: string, field?: string];
 
 const C = '{c}/customers';
+/** Replaced by a valid token for the test's own counterparty. */
+const OWN_TOKEN = '{own-token}';
 const U = '{c}/customers/{u}';
 const cases: Case[] = [
-  ['counterparty not a uuid', 'POST', 'not-a-uuid/customers', ok, {}, 400, 'VALIDATION_FAILED', 'counterparty_guid'],
+  ['counterparty not a uuid (token for ours)', 'POST', 'not-a-uuid/customers', ok, { authorization: OWN_TOKEN }, 403, 'COUNTERPARTY_FORBIDDEN'],
   ['customer not a uuid', 'PUT', '{c}/customers/123', {}, {}, 400, 'VALIDATION_FAILED', 'customer_guid'],
   ['accounts: customer not a uuid', 'POST', '{c}/customers/x/accounts', {}, {}, 400, 'VALIDATION_FAILED', 'customer_guid'],
   ['missing asset_code', 'POST', C, { asset_issuer: ISSUER }, {}, 400, 'VALIDATION_FAILED', 'asset_code'],
@@ -86,7 +89,9 @@ describe('bad input gets the documented 4xx error body', () => {
 
   // A rest parameter: Jest would take a callback with more parameters than columns as `done`.
   it.each(cases)('%s', async (...row: Case) => {
-    const [, method, path, body, headers, status, code, field] = row;
+    const [, method, path, body, rawHeaders, status, code, field] = row;
+    const ownToken = `Bearer ${await mintToken({ counterparty })}`;
+    const headers = Object.fromEntries(Object.entries(rawHeaders).map(([k, v]) => [k, v === OWN_TOKEN ? ownToken : v]));
     const url = `${service.api}/counterparty/${path.replace('{c}', counterparty).replace('{other}', newCounterparty()).replace('{u}', customer)}`;
     const reply = await call(method, url, body, headers);
     expectErrorBody(reply, status, code);

@@ -4,6 +4,7 @@
 // KAFKA_BROKERS. Workers inherit what is exported here through process.env:
 //   DATABASE_URL, KAFKA_BROKERS, and TEST_KAFKA_PID (the broker JVM, only when started
 //   here: tests SIGSTOP/SIGCONT it to simulate a Kafka outage).
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { startLocalStack } from '../../scripts/local-stack/index.mjs';
 import { removeLeftoverRuns, repoRoot, runDirOf } from './test-runs.mjs';
@@ -15,6 +16,8 @@ export default async function globalSetup() {
   // kafkajs 2 warns about its default partitioner on every producer it creates: noise in
   // every suite's output (the service picks its partitioner explicitly).
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  // The service refuses to start without a way to verify tokens; tests mint their own with it.
+  process.env.AUTH_JWT_SECRET ??= randomBytes(32).toString('base64url');
   const needPostgres = !process.env.DATABASE_URL;
   const needKafka = !process.env.KAFKA_BROKERS;
   if (!needPostgres) log('using PostgreSQL from DATABASE_URL');

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '../../apps/customer-service/src/config/app-config';
+import { RuntimeOptions } from '../../apps/customer-service/src/config/config.module';
 import { createApp } from '../../apps/customer-service/src/http/create-app';
+import { defaultAuthorization } from './tokens';
 
 export interface RunningApp {
   app: NestFastifyApplication;
@@ -14,9 +16,9 @@ export interface RunningApp {
  * Boots the real service (real PostgreSQL and Kafka from the test run's global setup) on a
  * free port. `env` overrides the environment, e.g. to select roles.
  */
-export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startApp(env: Record<string, string> = {}, options: RuntimeOptions = {}): Promise<RunningApp> {
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
@@ -36,14 +38,19 @@ export interface Reply {
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** A small fetch wrapper: JSON in, status + headers + parsed body out. */
+/**
+ * A small fetch wrapper: JSON in, status + headers + parsed body out. Calls on a counterparty's
+ * routes carry a valid token for that counterparty unless `headers` has its own Authorization
+ * (an empty one sends none).
+ */
 export async function call(
   method: string,
   url: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<Reply> {
-  const init: RequestInit = { method, headers: { ...headers } };
+  const withAuth = await defaultAuthorization(url, headers);
+  const init: RequestInit = { method, headers: Object.fromEntries(Object.entries(withAuth).filter(([, value]) => value !== '')) };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
-import { ConfigModule } from './config/config.module';
+import { ConfigModule, RuntimeOptions } from './config/config.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -14,15 +15,16 @@ import { LoggingModule } from './logging/logging.module';
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: RuntimeOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, options),
         LoggingModule,
         DatabaseModule,
         KafkaModule,
         HealthModule,
+        AuthModule,
         CqrsModule.forRoot(),
         ...(config.hasRole('api') ? [CustomersModule] : []),
       ],

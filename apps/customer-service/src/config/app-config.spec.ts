@@ -1,6 +1,10 @@
 import { checkEnvironment, loadConfig } from './app-config';
 
-const base = { DATABASE_URL: 'postgres://u:secret@127.0.0.1:5432/db', KAFKA_BROKERS: '127.0.0.1:9092' };
+const base = {
+  DATABASE_URL: 'postgres://u:secret@127.0.0.1:5432/db',
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  AUTH_JWT_SECRET: 'a-test-secret-that-is-long-enough-123',
+};
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -31,10 +35,25 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: undefined }, 'DATABASE_URL is not set'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL is not a postgres:// URL'],
     [{ DATABASE_MIGRATIONS_RUN: 'yes' }, 'DATABASE_MIGRATIONS_RUN'],
+    [{ AUTH_JWT_SECRET: undefined }, 'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set'],
+    [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET is too short'],
+    [{ AUTH_JWKS_URL: 'ftp://keys' }, 'AUTH_JWKS_URL'],
+    [{ CORS_ORIGINS: 'https://ok.example, *' }, 'CORS_ORIGINS'],
+    [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
   ])('rejects %p with one line naming the setting', (override, expected) => {
     const message = checkEnvironment({ ...base, ...override });
     expect(message).toContain(expected);
     expect(message).not.toContain('\n');
+  });
+
+  it('reads the auth and HTTP settings', () => {
+    const config = loadConfig({ ...base, AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'customers', CORS_ORIGINS: 'https://a.example,http://localhost:5173' });
+    expect(config.auth).toMatchObject({ issuer: 'https://idp', audience: 'customers' });
+    expect(config.http).toEqual({ corsOrigins: ['https://a.example', 'http://localhost:5173'], rateLimitPerMinute: 600 });
+  });
+
+  it('never echoes a secret', () => {
+    expect(checkEnvironment({ ...base, AUTH_JWT_SECRET: 'tiny-secret' })).not.toContain('tiny-secret');
   });
 
   it('never echoes a database password', () => {

@@ -15,6 +15,8 @@ export class AppConfig {
   readonly logLevel!: string;
   readonly database!: DatabaseConfig;
   readonly kafka!: KafkaConfig;
+  readonly auth!: AuthConfig;
+  readonly http!: HttpConfig;
 
   hasRole(role: Role): boolean {
     return this.roles.has(role);
@@ -27,6 +29,21 @@ export interface DatabaseConfig {
   connectTimeoutMs: number;
   statementTimeoutMs: number;
   migrationsRun: boolean;
+}
+
+/** How bearer tokens are verified (DESIGN §2a): a shared HS256 secret or a JWKS endpoint. */
+export interface AuthConfig {
+  jwtSecret?: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+export interface HttpConfig {
+  /** Exact origins allowed by CORS; empty = CORS off. */
+  corsOrigins: string[];
+  /** Requests per employee (token `sub`) per minute. */
+  rateLimitPerMinute: number;
 }
 
 export interface KafkaConfig {
@@ -47,6 +64,11 @@ export function loadConfig(env: Env): AppConfig {
     roles: roles(env),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     database: loadDatabaseConfig(env),
+    auth: authConfig(env),
+    http: {
+      corsOrigins: list(env, 'CORS_ORIGINS', /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'a comma-separated list of origins such as https://app.example.com'),
+      rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    },
     kafka: {
       brokers: brokers(env),
       clientId: text(env, 'KAFKA_CLIENT_ID', 'customer-service'),
@@ -136,6 +158,28 @@ function roles(env: Env): ReadonlySet<Role> {
     fail('ROLES', value, `a comma-separated list of ${ROLES.join(', ')}`);
   }
   return new Set(items as Role[]);
+}
+
+function authConfig(env: Env): AuthConfig {
+  const jwtSecret = raw(env, 'AUTH_JWT_SECRET');
+  const jwksUrl = raw(env, 'AUTH_JWKS_URL');
+  if (jwtSecret === undefined && jwksUrl === undefined) {
+    throw new ConfigError('Invalid configuration: AUTH_JWT_SECRET or AUTH_JWKS_URL must be set (npm start generates a local secret).');
+  }
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    // Never echo the secret itself.
+    throw new ConfigError('Invalid configuration: AUTH_JWT_SECRET is too short; expected at least 32 characters.');
+  }
+  if (jwksUrl !== undefined && !/^https?:\/\/\S+$/.test(jwksUrl)) fail('AUTH_JWKS_URL', jwksUrl, 'an http(s) URL');
+  return { jwtSecret, jwksUrl, issuer: raw(env, 'AUTH_ISSUER'), audience: raw(env, 'AUTH_AUDIENCE') };
+}
+
+function list(env: Env, name: string, item: RegExp, expected: string): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  const items = value.split(',').map((entry) => entry.trim());
+  if (items.some((entry) => !item.test(entry))) fail(name, value, expected);
+  return items;
 }
 
 function databaseUrl(env: Env): string {

@@ -1,5 +1,7 @@
 import { Param, ParseUUIDPipe } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpStatus } from '@nestjs/common';
+import { principalOf } from '../auth/auth.decorators';
 import { ApiError } from '../http/api-error';
 import { ExactNumber } from '../http/json-body';
 import { fingerprint, IdempotencyRequest, WriteResult } from '../idempotency/idempotency.store';
@@ -52,11 +54,12 @@ export function entityTag(version: number): string {
   return `"${version}"`;
 }
 
-/** Until authentication lands every change is attributed to an anonymous actor. */
+/** Who is acting (the verified employee, and their branch if scoped) and the trace to carry. */
 export function eventContext(request: FastifyRequest): EventContext {
   const traceparent = request.headers.traceparent;
+  const principal = principalOf(request);
   return {
-    actor: { sub: 'anonymous', branch_guid: null },
+    actor: { sub: principal.sub, branch_guid: principal.branchGuid },
     ...(typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
   };
 }
@@ -79,4 +82,28 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * A branch-scoped employee may only place customers in their own branch: a customer created
+ * without a branch goes to theirs; naming another branch, clearing it or moving a customer
+ * out of it is 403. Unscoped employees pass through unchanged.
+ */
+export function branchForCreate(request: FastifyRequest, requested: string | null | undefined): string | null {
+  const own = principalOf(request).branchGuid;
+  if (own === null) return requested ?? null;
+  return requested == null ? own : ownBranchOrForbidden(own, requested);
+}
+
+export function branchForUpdate(request: FastifyRequest, requested: string | null | undefined): string | null | undefined {
+  const own = principalOf(request).branchGuid;
+  if (own === null || requested === undefined) return requested;
+  return ownBranchOrForbidden(own, requested);
+}
+
+function ownBranchOrForbidden(own: string, requested: string | null): string {
+  if (requested !== null && requested.toLowerCase() === own) return own;
+  throw new ApiError(HttpStatus.FORBIDDEN, 'BRANCH_FORBIDDEN', 'The token only grants access to its own branch.', [
+    { field: 'branch_guid', message: 'must be your own branch' },
+  ]);
 }

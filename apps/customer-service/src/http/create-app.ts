@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { AppModule } from '../app.module';
+import { RuntimeOptions } from '../config/config.module';
 import { ErrorBodyFilter, sendError } from './error-body.filter';
 import { setUpOpenApi } from './open-api';
 import { requestIdFor } from './request-id';
@@ -14,14 +15,14 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 export const HEALTH_PATHS = ['health/live', 'health/ready'];
 
 /** Builds the Nest application (used by main.ts and by the e2e tests). Does not listen. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, options: RuntimeOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: false,
     genReqId: requestIdFor,
     requestIdHeader: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,
     bodyParser: false,
   });
@@ -37,6 +38,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     reply.header('x-request-id', request.id);
   });
   await app.register(helmet, { contentSecurityPolicy: false });
+  // CORS stays off unless exact origins are configured.
+  if (config.http.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.http.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id', 'traceparent'], exposedHeaders: ['etag', 'x-request-id', 'idempotent-replayed', 'retry-after'] });
+  }
   setUpOpenApi(app, config);
   return app;
 }

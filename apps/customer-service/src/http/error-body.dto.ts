@@ -20,12 +20,15 @@ export class ErrorBodyDto {
 
 const WHEN: Record<number, [string, string]> = {
   400: ['Invalid input: path, query, headers or body (each problem named in details).', 'VALIDATION_FAILED'],
+  401: ['Missing, malformed, expired or otherwise invalid bearer token.', 'UNAUTHENTICATED'],
+  403: ['The token is for another counterparty or branch, or lacks the scope.', 'COUNTERPARTY_FORBIDDEN'],
   404: ['Unknown customer (or one of another counterparty: indistinguishable).', 'CUSTOMER_NOT_FOUND'],
   409: ['Login or IBAN already used in this counterparty, or the same Idempotency-Key is in flight.', 'LOGIN_TAKEN'],
   412: ['If-Match names a version that is no longer current.', 'VERSION_MISMATCH'],
   413: ['Body larger than 64 kB.', 'PAYLOAD_TOO_LARGE'],
   415: ['Body not sent as application/json.', 'UNSUPPORTED_MEDIA_TYPE'],
   422: ['Idempotency-Key already used for a different request.', 'IDEMPOTENCY_KEY_REUSED'],
+  429: ['Too many requests from this employee; retry after Retry-After seconds.', 'TOO_MANY_REQUESTS'],
   503: ['A dependency (PostgreSQL) is down; retry after Retry-After seconds.', 'UNAVAILABLE'],
 };
 

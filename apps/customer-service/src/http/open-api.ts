@@ -13,6 +13,7 @@ export function setUpOpenApi(app: NestFastifyApplication, config: AppConfig): vo
     )
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addSecurityRequirements('bearer')
     .build();
   SwaggerModule.setup(OPEN_API_PATH, app, () => SwaggerModule.createDocument(app, document), {
     jsonDocumentUrl: `${OPEN_API_PATH}-json`,

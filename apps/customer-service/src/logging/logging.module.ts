@@ -1,8 +1,12 @@
 import { IncomingMessage } from 'node:http';
+import { Writable } from 'node:stream';
 import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { requestIdFor } from '../http/request-id';
+
+/** Where logs go instead of stdout (tests capture them to look for leaked personal data). */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
 
 /**
  * Structured JSON logs with the request id on every line. Request logs carry the method, the
@@ -12,10 +16,10 @@ import { requestIdFor } from '../http/request-id';
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
+      inject: [AppConfig, { token: LOG_DESTINATION, optional: true }],
+      useFactory: (config: AppConfig, destination?: Writable) => ({
         forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-        pinoHttp: {
+        pinoHttp: withDestination(destination, {
           level: config.logLevel,
           genReqId: (req: IncomingMessage) => requestIdFor(req),
           customProps: () => ({ service: 'customer-service' }),
@@ -29,9 +33,13 @@ import { requestIdFor } from '../http/request-id';
           },
           redact: { paths: ['req.headers', 'err.detail', 'err.parameters', 'err.query'], remove: true },
           autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
-        },
+        }),
       }),
     }),
   ],
 })
 export class LoggingModule {}
+
+function withDestination<T>(destination: Writable | undefined, options: T): T | [T, Writable] {
+  return destination ? [options, destination] : options;
+}

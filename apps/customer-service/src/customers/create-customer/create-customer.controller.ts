@@ -6,7 +6,9 @@ import { ApiErrors } from '../../http/error-body.dto';
 import { normaliseIban } from '../../http/validators';
 import { Money } from '../domain/money';
 import { toProfilePatch } from '../profile-fields';
-import { eventContext, GuidParam, idempotencyOf, sendWriteResult } from '../write-http';
+import { RequiresScope } from '../../auth/auth.decorators';
+import { SCOPE_WRITE } from '../../auth/principal';
+import { branchForCreate, eventContext, GuidParam, idempotencyOf, sendWriteResult } from '../write-http';
 import { CreateCustomerCommand } from './create-customer.command';
 import { CreateCustomerRequest } from './create-customer.request';
 import { CreatedCustomerResponse } from './create-customer.response';
@@ -18,10 +20,11 @@ export class CreateCustomerController {
 
   @Post()
   @HttpCode(200)
+  @RequiresScope(SCOPE_WRITE)
   @ApiOperation({ summary: 'Create a customer and their first wallet account.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key (kept 24 h); a replay returns the first response with Idempotent-Replayed: true.' })
   @ApiOkResponse({ type: CreatedCustomerResponse, description: 'The first account. ETag: the customer version.' })
-  @ApiErrors(400, 409, 413, 415, 422, 503)
+  @ApiErrors(400, 401, 403, 409, 413, 415, 422, 429, 503)
   async create(
     @GuidParam('counterparty_guid') counterpartyGuid: string,
     @Body() body: CreateCustomerRequest,
@@ -35,9 +38,10 @@ export class CreateCustomerController {
       login ?? null,
       {
         name: null, surname: null, paternal_name: null, phone_number: null, kyc_level: 0, is_disabled: false,
-        balance_allowed: Money.ZERO, balance_asset_code: null, balance_asset_issuer: null, branch_guid: null,
+        balance_allowed: Money.ZERO, balance_asset_code: null, balance_asset_issuer: null,
         segment: null, status: null,
         ...patch,
+        branch_guid: branchForCreate(request, patch.branch_guid),
       },
       { iban: iban == null ? null : normaliseIban(iban), asset_code, asset_issuer },
       eventContext(request),

@@ -129,6 +129,11 @@ export class Customer {
     return account;
   }
 
+  /** Branch-scoped employees see only their branch's customers (none without a branch). */
+  isVisibleToBranch(branchGuid: string | null): boolean {
+    return branchGuid === null || this.state.branch_guid === branchGuid;
+  }
+
   /** The asset of the first account: the default for further accounts. */
   get primaryAsset(): { asset_code: string; asset_issuer: string } {
     const [first] = this.state.accounts;

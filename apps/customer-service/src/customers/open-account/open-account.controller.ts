@@ -6,6 +6,8 @@ import { ApiError } from '../../http/api-error';
 import { ApiErrors } from '../../http/error-body.dto';
 import { normaliseIban } from '../../http/validators';
 import { OpenedAccountResponse } from '../customer.response';
+import { RequiresScope } from '../../auth/auth.decorators';
+import { SCOPE_WRITE } from '../../auth/principal';
 import { eventContext, GuidParam, idempotencyOf, sendWriteResult } from '../write-http';
 import { OpenAccountCommand } from './open-account.command';
 import { OpenAccountRequest } from './open-account.request';
@@ -17,10 +19,11 @@ export class OpenAccountController {
 
   @Post(':customer_guid/accounts')
   @HttpCode(200)
+  @RequiresScope(SCOPE_WRITE)
   @ApiOperation({ summary: 'Open a further wallet account for a customer.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key (kept 24 h).' })
   @ApiOkResponse({ type: OpenedAccountResponse })
-  @ApiErrors(400, 404, 409, 413, 415, 422, 503)
+  @ApiErrors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
   async open(
     @GuidParam('counterparty_guid') counterpartyGuid: string,
     @GuidParam('customer_guid') customerGuid: string,

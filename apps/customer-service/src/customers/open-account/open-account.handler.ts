@@ -24,7 +24,8 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand, W
       if (stored) return IdempotencyStore.replay(stored);
 
       const customer = await this.customers.lockForUpdate(db, command.counterpartyGuid, command.customerGuid);
-      if (!customer) throw new CustomerNotFoundError();
+      // Another branch's customer is as invisible to a branch-scoped employee as a missing one.
+      if (!customer || !customer.isVisibleToBranch(command.context.actor.branch_guid)) throw new CustomerNotFoundError();
       const account = customer.openAccount({ iban: command.iban, ...(command.asset ?? customer.primaryAsset) }, new Date());
       await this.customers.addAccount(db, customer.snapshot, account);
       await this.outbox.append(db, toOutboxMessages(customer, command.context));

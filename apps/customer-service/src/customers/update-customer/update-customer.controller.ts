@@ -6,7 +6,9 @@ import { ApiError } from '../../http/api-error';
 import { ApiErrors } from '../../http/error-body.dto';
 import { CustomerResponse } from '../customer.response';
 import { toProfilePatch } from '../profile-fields';
-import { eventContext, expectedVersions, GuidParam, sendWriteResult } from '../write-http';
+import { RequiresScope } from '../../auth/auth.decorators';
+import { SCOPE_WRITE } from '../../auth/principal';
+import { branchForUpdate, eventContext, expectedVersions, GuidParam, sendWriteResult } from '../write-http';
 import { UpdateCustomerCommand } from './update-customer.command';
 import { UpdateCustomerRequest } from './update-customer.request';
 
@@ -16,10 +18,11 @@ export class UpdateCustomerController {
   constructor(private readonly commands: CommandBus) {}
 
   @Put(':customer_guid')
+  @RequiresScope(SCOPE_WRITE)
   @ApiOperation({ summary: "Update a customer's profile; fields left out stay, null clears." })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag (version) last seen; 412 if the customer changed since.' })
   @ApiOkResponse({ type: CustomerResponse, description: 'The customer after the change. ETag: its version.' })
-  @ApiErrors(400, 404, 412, 413, 415, 503)
+  @ApiErrors(400, 401, 403, 404, 412, 413, 415, 429, 503)
   async update(
     @GuidParam('counterparty_guid') counterpartyGuid: string,
     @GuidParam('customer_guid') customerGuid: string,
@@ -33,10 +36,13 @@ export class UpdateCustomerController {
         { field: 'wallet_user_guid', message: 'must equal the customer_guid in the path' },
       ]);
     }
+    const patch = toProfilePatch(profile);
+    const branch = branchForUpdate(request, patch.branch_guid);
+    if (branch !== undefined) patch.branch_guid = branch;
     const command = new UpdateCustomerCommand(
       counterpartyGuid,
       customerGuid,
-      toProfilePatch(profile),
+      patch,
       expectedVersions(request),
       eventContext(request),
     );

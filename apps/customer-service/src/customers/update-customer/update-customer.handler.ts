@@ -25,7 +25,8 @@ export class UpdateCustomerHandler implements ICommandHandler<UpdateCustomerComm
   execute(command: UpdateCustomerCommand): Promise<WriteResult> {
     return this.dataSource.transaction(async (db) => {
       const customer = await this.customers.lockForUpdate(db, command.counterpartyGuid, command.customerGuid);
-      if (!customer) throw new CustomerNotFoundError();
+      // Another branch's customer is as invisible to a branch-scoped employee as a missing one.
+      if (!customer || !customer.isVisibleToBranch(command.context.actor.branch_guid)) throw new CustomerNotFoundError();
       const current = customer.snapshot.version;
       if (command.expectedVersions && !command.expectedVersions.includes(current)) {
         throw new VersionMismatchError(current);

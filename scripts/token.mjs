@@ -1,0 +1,44 @@
+// npm run token -- --counterparty <guid> [--branch <guid>] [--scope "customers:read customers:write"]
+//                  [--sub <employee>] [--ttl 12h]
+// Mints a bearer token signed with AUTH_JWT_SECRET, or with the local demo secret that
+// `npm start` generated in .local/dev-auth-secret. Prints only the token.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { devSecretFile, devSecret, mintToken } from './dev-auth.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function fail(message) {
+  process.stderr.write(`token: ${message}\n`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      counterparty: { type: 'string' },
+      branch: { type: 'string' },
+      scope: { type: 'string', default: 'customers:read customers:write' },
+      sub: { type: 'string', default: 'demo-employee' },
+      ttl: { type: 'string', default: '12h' },
+    },
+  }));
+} catch (error) {
+  fail(error.message);
+}
+if (!values.counterparty || !UUID.test(values.counterparty)) fail('--counterparty <uuid> is required');
+if (values.branch && !UUID.test(values.branch)) fail('--branch must be a uuid');
+const scopes = values.scope.split(' ').filter(Boolean);
+if (scopes.some((scope) => !['customers:read', 'customers:write'].includes(scope))) fail('--scope takes customers:read and/or customers:write');
+if (!/^\d+[smhd]$/.test(values.ttl)) fail('--ttl looks like 30m, 12h or 7d');
+
+let secret = process.env.AUTH_JWT_SECRET;
+if (!secret) {
+  if (!existsSync(devSecretFile(root))) fail('set AUTH_JWT_SECRET, or run `npm start` once without it to create the local demo secret');
+  secret = devSecret(root);
+}
+process.stdout.write(`${await mintToken({ secret, counterparty: values.counterparty, branch: values.branch, scope: scopes.join(' '), sub: values.sub, ttl: values.ttl })}\n`);

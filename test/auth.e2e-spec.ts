@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
+import { withDb } from './support/db';
+import { expectErrorBody } from './support/error-body';
+import { mintToken } from './support/tokens';
+
+let service: RunningApp;
+let strict: RunningApp;
+beforeAll(async () => {
+  service = await startApp({ ROLES: 'api' });
+  strict = await startApp({ ROLES: 'api', AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'customer-service' });
+});
+afterAll(async () => {
+  await service?.close();
+  await strict?.close();
+});
+
+const secret = () => new TextEncoder().encode(process.env.AUTH_JWT_SECRET);
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const customersUrl = (app: RunningApp, counterparty: string) => `${app.api}/counterparty/${counterparty}/customers`;
+const create = { asset_code: 'EURC', asset_issuer: ISSUER };
+
+function signed(claims: Record<string, unknown>, build: (jwt: SignJWT) => SignJWT = (jwt) => jwt.setExpirationTime('5m')) {
+  return build(new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('employee-1').setIssuedAt()).sign(secret());
+}
+
+describe('forged and invalid tokens → 401', () => {
+  const counterparty = newCounterparty();
+  const claims = { counterparty_guid: counterparty, scope: 'customers:read customers:write' };
+  const forged: [string, () => Promise<Record<string, string>>][] = [
+    ['no Authorization header', async () => ({ authorization: '' })],
+    ['not a bearer scheme', async () => ({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })],
+    ['malformed token', async () => bearer('not.a.jwt')],
+    ['alg none', async () => bearer(new UnsecuredJWT(claims).setSubject('employee-1').setExpirationTime('5m').encode())],
+    ['another algorithm (HS512)', async () => bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS512' }).setSubject('e').setExpirationTime('5m').sign(secret()))],
+    ['wrong key', async () => bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('e').setExpirationTime('5m').sign(new TextEncoder().encode('another-secret-of-sufficient-length-0001')))],
+    ['expired', async () => bearer(await signed(claims, (jwt) => jwt.setExpirationTime(Math.floor(Date.now() / 1000) - 60)))],
+    ['not yet valid', async () => bearer(await signed(claims, (jwt) => jwt.setExpirationTime('10m').setNotBefore('5m')))],
+    ['without exp', async () => bearer(await signed(claims, (jwt) => jwt))],
+    ['without counterparty_guid', async () => bearer(await signed({ scope: 'customers:write' }))],
+    ['counterparty_guid not a uuid', async () => bearer(await signed({ ...claims, counterparty_guid: 'bank-1' }))],
+    ['tampered payload', async () => {
+      const [header, , signature] = (await signed(claims)).split('.');
+      const payload = Buffer.from(JSON.stringify({ ...claims, sub: 'admin', exp: 9999999999 })).toString('base64url');
+      return bearer(`${header}.${payload}.${signature}`);
+    }],
+    ['oversize token', async () => bearer('a'.repeat(9000))],
+  ];
+
+  it.each(forged)('%s', async (_name, headers) => {
+    for (const [method, url, body] of [
+      ['POST', customersUrl(service, counterparty), create],
+      ['PUT', `${customersUrl(service, counterparty)}/${randomUUID()}`, {}],
+      ['POST', `${customersUrl(service, counterparty)}/${randomUUID()}/accounts`, {}],
+    ] as const) {
+      const reply = await call(method, url, body, await headers());
+      expectErrorBody(reply, 401, 'UNAUTHENTICATED');
+      expect(reply.headers.get('www-authenticate')).toBe('Bearer');
+    }
+  });
+
+  it('checks iss and aud when they are configured', async () => {
+    const url = customersUrl(strict, counterparty);
+    const good = await signed(claims, (jwt) => jwt.setIssuer('https://idp.example').setAudience('customer-service').setExpirationTime('5m'));
+    expect((await call('POST', url, create, bearer(good))).status).toBe(200);
+    const wrongIssuer = await signed(claims, (jwt) => jwt.setIssuer('https://evil.example').setAudience('customer-service').setExpirationTime('5m'));
+    const wrongAudience = await signed(claims, (jwt) => jwt.setIssuer('https://idp.example').setAudience('other').setExpirationTime('5m'));
+    for (const token of [wrongIssuer, wrongAudience, await mintToken({ counterparty })]) {
+      expectErrorBody(await call('POST', url, create, bearer(token)), 401, 'UNAUTHENTICATED');
+    }
+  });
+
+  it('leaves the health endpoints open', async () => {
+    expect((await call('GET', `${service.baseUrl}/health/live`)).status).toBe(200);
+  });
+});
+
+describe('scopes', () => {
+  it('refuses a read-only token on every write route with 403', async () => {
+    const counterparty = newCounterparty();
+    const { customer_guid } = (await call('POST', customersUrl(service, counterparty), create)).json;
+    const readOnly = bearer(await mintToken({ counterparty, scope: 'customers:read' }));
+    for (const [method, url, body] of [
+      ['POST', customersUrl(service, counterparty), create],
+      ['PUT', `${customersUrl(service, counterparty)}/${customer_guid}`, { kyc_level: 1 }],
+      ['POST', `${customersUrl(service, counterparty)}/${customer_guid}/accounts`, {}],
+    ] as const) {
+      expectErrorBody(await call(method, url, body, readOnly), 403, 'INSUFFICIENT_SCOPE');
+    }
+    const version = await withDb(async (db) => (await db.query('SELECT version FROM customers WHERE guid = $1', [customer_guid])).rows[0].version);
+    expect(version).toBe(1);
+  });
+});
+
+describe('counterparty isolation', () => {
+  it('never lets a token for A read or change B: 0 of 1,000 attempts', async () => {
+    const [a, b] = [newCounterparty(), newCounterparty()];
+    const victims: string[] = [];
+    for (let i = 0; i < 5; i++) victims.push((await call('POST', customersUrl(service, b), { ...create, login: `victim-${i}` })).json.customer_guid);
+    const tokenA = bearer(await mintToken({ counterparty: a }));
+    const missing = await call('PUT', `${customersUrl(service, a)}/${randomUUID()}`, { kyc_level: 1 }, tokenA);
+    const attempts: Promise<void>[] = [];
+    let tried = 0;
+    for (let round = 0; round < 84; round++) {
+      const guid = round % 2 ? victims[round % victims.length] : randomUUID();
+      const routes: [string, string, unknown, number, string][] = [
+        ['PUT', `${customersUrl(service, b)}/${guid}`, { kyc_level: 9 }, 403, 'COUNTERPARTY_FORBIDDEN'],
+        ['POST', `${customersUrl(service, b)}/${guid}/accounts`, {}, 403, 'COUNTERPARTY_FORBIDDEN'],
+        ['POST', customersUrl(service, b), { ...create, login: `intruder-${round}` }, 403, 'COUNTERPARTY_FORBIDDEN'],
+        ['PUT', `${customersUrl(service, a)}/${guid}`, { kyc_level: 9 }, 404, 'CUSTOMER_NOT_FOUND'],
+        ['POST', `${customersUrl(service, a)}/${guid}/accounts`, {}, 404, 'CUSTOMER_NOT_FOUND'],
+        ['PUT', `${customersUrl(service, b.toUpperCase())}/${guid}`, { kyc_level: 9 }, 403, 'COUNTERPARTY_FORBIDDEN'],
+      ];
+      for (const [method, url, body, status, code] of routes) {
+        tried++;
+        attempts.push(
+          call(method, url, body, tokenA).then((reply) => {
+            expectErrorBody(reply, status, code);
+            // Another counterparty's customer looks exactly like a missing one.
+            if (status === 404) expect({ ...reply.json, request_id: '' }).toEqual({ ...missing.json, request_id: '' });
+          }),
+        );
+      }
+      if (attempts.length >= 60) await Promise.all(attempts.splice(0));
+    }
+    await Promise.all(attempts);
+    expect(tried).toBeGreaterThanOrEqual(500);
+    const rows = await withDb(async (db) => (await db.query(
+      `SELECT (SELECT count(*)::int FROM customers WHERE counterparty_guid = $1) AS b_customers,
+              (SELECT max(version) FROM customers WHERE counterparty_guid = $1) AS b_max_version,
+              (SELECT count(*)::int FROM wallet_accounts WHERE counterparty_guid = $1) AS b_accounts,
+              (SELECT count(*)::int FROM customers WHERE counterparty_guid = $2) AS a_customers`, [b, a])).rows[0]);
+    expect(rows).toEqual({ b_customers: 5, b_max_version: 1, b_accounts: 5, a_customers: 0 });
+  });
+});
+
+describe('branch-scoped employees', () => {
+  it('create into their branch only and see only their branch\'s customers', async () => {
+    const counterparty = newCounterparty();
+    const [mine, other] = [randomUUID(), randomUUID()];
+    const branchToken = bearer(await mintToken({ counterparty, branch: mine }));
+    const created = await call('POST', customersUrl(service, counterparty), create, branchToken);
+    expect(created.status).toBe(200);
+    const branchOf = (guid: string) => withDb(async (db) => (await db.query('SELECT branch_guid FROM customers WHERE guid = $1', [guid])).rows[0].branch_guid);
+    expect(await branchOf(created.json.customer_guid)).toBe(mine);
+    expectErrorBody(await call('POST', customersUrl(service, counterparty), { ...create, branch_guid: other }, branchToken), 403, 'BRANCH_FORBIDDEN');
+    expectErrorBody(await call('PUT', `${customersUrl(service, counterparty)}/${created.json.customer_guid}`, { branch_guid: other }, branchToken), 403, 'BRANCH_FORBIDDEN');
+    expect((await call('PUT', `${customersUrl(service, counterparty)}/${created.json.customer_guid}`, { kyc_level: 2 }, branchToken)).status).toBe(200);
+
+    const otherBranch = (await call('POST', customersUrl(service, counterparty), { ...create, branch_guid: other })).json.customer_guid;
+    const noBranch = (await call('POST', customersUrl(service, counterparty), create)).json.customer_guid;
+    for (const guid of [otherBranch, noBranch]) {
+      expectErrorBody(await call('PUT', `${customersUrl(service, counterparty)}/${guid}`, { kyc_level: 3 }, branchToken), 404, 'CUSTOMER_NOT_FOUND');
+      expectErrorBody(await call('POST', `${customersUrl(service, counterparty)}/${guid}/accounts`, {}, branchToken), 404, 'CUSTOMER_NOT_FOUND');
+    }
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After past the per-employee limit', async () => {
+    const limited = await startApp({ ROLES: 'api', RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const url = `${customersUrl(limited, newCounterparty())}/${randomUUID()}`;
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push(await call('PUT', url, {}));
+      expect(statuses.slice(0, 3).map((r) => r.status)).toEqual([404, 404, 404]);
+      expectErrorBody(statuses[3], 429, 'TOO_MANY_REQUESTS');
+      expect(Number(statuses[3].headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+});
