@@ -16,8 +16,9 @@ export class KafkaHealthIndicator {
       const cluster = await withTimeout(this.describe(), timeoutMs);
       return indicator.up({ brokers: cluster.brokers.length });
     } catch (error) {
-      // A stuck connection would keep failing; start from a fresh one next time.
-      await this.client.resetAdmin();
+      // A stuck connection would keep failing; start from a fresh one next time (without
+      // waiting for the old one to close: the answer must not wait for a hung broker).
+      void this.client.resetAdmin();
       return indicator.down({ message: (error as Error).message });
     }
   }

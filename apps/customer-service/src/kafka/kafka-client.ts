@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka, logCreator, logLevel } from 'kafkajs';
 import { AppConfig } from '../config/app-config';
 
@@ -7,9 +7,9 @@ import { AppConfig } from '../config/app-config';
  * it; the admin connection here serves topic provisioning and the readiness check.
  */
 @Injectable()
-export class KafkaClient implements OnModuleDestroy {
+export class KafkaClient implements OnApplicationShutdown {
   readonly kafka: Kafka;
-  private admin?: Admin;
+  private admin?: Promise<Admin>;
   private closed = false;
 
   constructor(@Inject(AppConfig) config: AppConfig) {
@@ -25,29 +25,36 @@ export class KafkaClient implements OnModuleDestroy {
     });
   }
 
-  /** A lazily connected admin client, reconnected after a failure. */
-  async connectedAdmin(): Promise<Admin> {
-    if (this.closed) throw new Error('Kafka client is closed');
-    if (!this.admin) {
-      const admin = this.kafka.admin({ retry: { retries: 0 } });
-      await admin.connect();
-      // Shut down while connecting: do not keep a connection nobody will close.
-      if (this.closed) {
-        await admin.disconnect();
-        throw new Error('Kafka client is closed');
-      }
-      this.admin = admin;
-    }
+  /**
+   * A lazily connected admin client, shared by concurrent callers (so a slow broker cannot make
+   * each health probe open a connection of its own), reconnected after a reset.
+   */
+  connectedAdmin(): Promise<Admin> {
+    if (this.closed) return Promise.reject(new Error('Kafka client is closed'));
+    this.admin ??= this.connectAdmin();
     return this.admin;
   }
 
+  /** Drops the shared admin (after a failure); its connection is closed once it settles. */
   async resetAdmin(): Promise<void> {
     const admin = this.admin;
     this.admin = undefined;
-    await admin?.disconnect().catch(() => undefined);
+    await admin?.then((connected) => connected.disconnect()).catch(() => undefined);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  private async connectAdmin(): Promise<Admin> {
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    try {
+      await admin.connect();
+      return admin;
+    } catch (error) {
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The last shutdown phase: the roles using Kafka have stopped in their onModuleDestroy. */
+  async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     await this.resetAdmin();
   }

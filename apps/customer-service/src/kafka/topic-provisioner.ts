@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { KafkaClient } from './kafka-client';
 
@@ -9,10 +9,11 @@ import { KafkaClient } from './kafka-client';
  * the relay and the projector wait for it.
  */
 @Injectable()
-export class TopicProvisioner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TopicProvisioner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TopicProvisioner.name);
   private stopped = false;
-  private ready!: Promise<void>;
+  private ready?: Promise<void>;
+  private wakeUp?: () => void;
 
   constructor(
     private readonly client: KafkaClient,
@@ -24,12 +25,18 @@ export class TopicProvisioner implements OnApplicationBootstrap, OnApplicationSh
     this.ready.catch(() => undefined);
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Stops retrying and waits for an attempt in flight, so that the Kafka client (closed in the
+   * later shutdown phase) is not reconnected by a kafkajs call that was still running.
+   */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    this.wakeUp?.();
+    await this.ready?.catch(() => undefined);
   }
 
   whenReady(): Promise<void> {
-    return this.ready;
+    return this.ready ?? Promise.reject(new Error('the application has not started'));
   }
 
   private async provisionWithRetry(): Promise<void> {
@@ -40,7 +47,13 @@ export class TopicProvisioner implements OnApplicationBootstrap, OnApplicationSh
       } catch (error) {
         await this.client.resetAdmin();
         this.logger.warn(`topic provisioning attempt ${attempt} failed (${(error as Error).message}); retrying`);
-        await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delayMs);
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
     }
     throw new Error('stopped before the events topic was provisioned');
