@@ -3,11 +3,14 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule, RuntimeOptions } from './config/config.module';
+import { CustomerQueriesModule } from './customer-queries/customer-queries.module';
+import { ProjectorModule } from './customer-queries/projector/projector.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { LoggingModule } from './logging/logging.module';
+import { RelayModule } from './outbox/relay.module';
 
 /**
  * The process is assembled from the roles it runs (`ROLES`): the HTTP API, the outbox relay and
@@ -26,7 +29,9 @@ export class AppModule {
         HealthModule,
         AuthModule,
         CqrsModule.forRoot(),
-        ...(config.hasRole('api') ? [CustomersModule] : []),
+        ...(config.hasRole('api') ? [CustomersModule, CustomerQueriesModule] : []),
+        ...(config.hasRole('relay') ? [RelayModule] : []),
+        ...(config.hasRole('projector') ? [ProjectorModule] : []),
       ],
     };
   }

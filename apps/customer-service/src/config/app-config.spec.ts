@@ -40,6 +40,14 @@ describe('loadConfig', () => {
     [{ AUTH_JWKS_URL: 'ftp://keys' }, 'AUTH_JWKS_URL'],
     [{ CORS_ORIGINS: 'https://ok.example, *' }, 'CORS_ORIGINS'],
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ PROJECTOR_GROUP_ID: 'group with spaces' }, 'PROJECTOR_GROUP_ID'],
+    [{ PROJECTOR_FROM_BEGINNING: 'maybe' }, 'PROJECTOR_FROM_BEGINNING'],
+    [{ MIN_VERSION_WAIT_MS: '60000' }, 'MIN_VERSION_WAIT_MS'],
+    [{ OUTBOX_POLL_INTERVAL_MS: '5' }, 'OUTBOX_POLL_INTERVAL_MS'],
+    [{ OUTBOX_BATCH_SIZE: '0' }, 'OUTBOX_BATCH_SIZE'],
+    [{ OUTBOX_RETENTION_HOURS: '-1' }, 'OUTBOX_RETENTION_HOURS'],
+    [{ OUTBOX_READY_MAX_AGE_MS: 'soon' }, 'OUTBOX_READY_MAX_AGE_MS'],
+    [{ PROJECTOR_SESSION_TIMEOUT_MS: '1000' }, 'PROJECTOR_SESSION_TIMEOUT_MS'],
   ])('rejects %p with one line naming the setting', (override, expected) => {
     const message = checkEnvironment({ ...base, ...override });
     expect(message).toContain(expected);
@@ -50,6 +58,24 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...base, AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'customers', CORS_ORIGINS: 'https://a.example,http://localhost:5173' });
     expect(config.auth).toMatchObject({ issuer: 'https://idp', audience: 'customers' });
     expect(config.http).toEqual({ corsOrigins: ['https://a.example', 'http://localhost:5173'], rateLimitPerMinute: 600 });
+  });
+
+  it('reads the projector and query settings, with defaults', () => {
+    expect(loadConfig(base).projector).toEqual({ groupId: 'customer-service.projector', fromBeginning: true, sessionTimeoutMs: 30_000 });
+    expect(loadConfig(base).queries).toEqual({ minVersionWaitMs: 3000 });
+    const config = loadConfig({
+      ...base, PROJECTOR_GROUP_ID: 'read-model.v2', PROJECTOR_FROM_BEGINNING: 'false', PROJECTOR_SESSION_TIMEOUT_MS: '6000', MIN_VERSION_WAIT_MS: '0',
+    });
+    expect(config.projector).toEqual({ groupId: 'read-model.v2', fromBeginning: false, sessionTimeoutMs: 6000 });
+    expect(config.queries).toEqual({ minVersionWaitMs: 0 });
+  });
+
+  it('reads the relay settings, with defaults', () => {
+    expect(loadConfig(base).relay).toEqual({ pollIntervalMs: 1000, batchSize: 100, retentionHours: 24, readyMaxAgeMs: 60_000 });
+    const config = loadConfig({
+      ...base, OUTBOX_POLL_INTERVAL_MS: '250', OUTBOX_BATCH_SIZE: '500', OUTBOX_RETENTION_HOURS: '168', OUTBOX_READY_MAX_AGE_MS: '5000',
+    });
+    expect(config.relay).toEqual({ pollIntervalMs: 250, batchSize: 500, retentionHours: 168, readyMaxAgeMs: 5000 });
   });
 
   it('never echoes a secret', () => {

@@ -17,6 +17,9 @@ export class AppConfig {
   readonly kafka!: KafkaConfig;
   readonly auth!: AuthConfig;
   readonly http!: HttpConfig;
+  readonly projector!: ProjectorConfig;
+  readonly queries!: QueriesConfig;
+  readonly relay!: RelayConfig;
 
   hasRole(role: Role): boolean {
     return this.roles.has(role);
@@ -53,6 +56,34 @@ export interface KafkaConfig {
   eventsPartitions: number;
 }
 
+/** The read-model projector role (a Kafka consumer group on the events topic). */
+export interface ProjectorConfig {
+  /** Consumer group; instances with the same id share the topic's partitions. */
+  groupId: string;
+  /** Where a group with no committed offset starts: the beginning (default) or new events only. */
+  fromBeginning: boolean;
+  /** How long the group waits for a silent instance before moving its partitions (kill -9, network loss). */
+  sessionTimeoutMs: number;
+}
+
+/** The read side's HTTP queries. */
+export interface QueriesConfig {
+  /** How long `GET …/customers/{guid}?min_version=n` waits for the read model to reach n. */
+  minVersionWaitMs: number;
+}
+
+/** The outbox relay role (DESIGN §4, ADR 1) and the outbox health check. */
+export interface RelayConfig {
+  /** Fallback poll when no NOTIFY arrives (lost notification, reconnect). */
+  pollIntervalMs: number;
+  /** Rows claimed and produced per Kafka request (≤ 1000: one request stays well under the broker's size limit). */
+  batchSize: number;
+  /** Published rows are deleted once older than this. */
+  retentionHours: number;
+  /** Readiness (of a process running the relay) fails once the oldest unpublished row is older. */
+  readyMaxAgeMs: number;
+}
+
 type Env = Record<string, string | undefined>;
 
 /** Builds the configuration or throws a {@link ConfigError} whose message names the bad setting. */
@@ -74,6 +105,20 @@ export function loadConfig(env: Env): AppConfig {
       clientId: text(env, 'KAFKA_CLIENT_ID', 'customer-service'),
       eventsTopic: topicName(env),
       eventsPartitions: integer(env, 'EVENTS_PARTITIONS', 6, 1, 1000),
+    },
+    projector: {
+      groupId: kafkaName(env, 'PROJECTOR_GROUP_ID', 'customer-service.projector', 'a Kafka consumer group id'),
+      fromBeginning: bool(env, 'PROJECTOR_FROM_BEGINNING', true),
+      sessionTimeoutMs: integer(env, 'PROJECTOR_SESSION_TIMEOUT_MS', 30_000, 6000, 300_000),
+    },
+    queries: {
+      minVersionWaitMs: integer(env, 'MIN_VERSION_WAIT_MS', 3000, 0, 30_000),
+    },
+    relay: {
+      pollIntervalMs: integer(env, 'OUTBOX_POLL_INTERVAL_MS', 1000, 10, 60_000),
+      batchSize: integer(env, 'OUTBOX_BATCH_SIZE', 100, 1, 1000),
+      retentionHours: integer(env, 'OUTBOX_RETENTION_HOURS', 24, 1, 24 * 366),
+      readyMaxAgeMs: integer(env, 'OUTBOX_READY_MAX_AGE_MS', 60_000, 1000, 86_400_000),
     },
   });
 }
@@ -210,7 +255,11 @@ function brokers(env: Env): string[] {
 }
 
 function topicName(env: Env): string {
-  const value = text(env, 'EVENTS_TOPIC', 'customer.events.v1');
-  if (!/^[A-Za-z0-9._-]{1,249}$/.test(value)) fail('EVENTS_TOPIC', value, 'a Kafka topic name');
+  return kafkaName(env, 'EVENTS_TOPIC', 'customer.events.v1', 'a Kafka topic name');
+}
+
+function kafkaName(env: Env, name: string, fallback: string, expected: string): string {
+  const value = text(env, name, fallback);
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(value)) fail(name, value, expected);
   return value;
 }

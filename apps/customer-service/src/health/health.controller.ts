@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs
 import { Public } from '../auth/auth.decorators';
 import { ApiError } from '../http/api-error';
 import { KafkaHealthIndicator } from './kafka.health';
+import { OutboxHealthIndicator } from './outbox.health';
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly kafka: KafkaHealthIndicator,
+    private readonly outbox: OutboxHealthIndicator,
   ) {}
 
   @Get('live')
@@ -25,13 +27,17 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and Kafka answer; 503 when either is down.' })
+  @ApiOperation({
+    summary:
+      'Readiness: PostgreSQL and Kafka answer, and (where the relay runs) the outbox is not lagging; 503 otherwise. Reports the outbox backlog.',
+  })
   @HealthCheck()
   async ready() {
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
         () => this.kafka.isHealthy('kafka', CHECK_TIMEOUT_MS),
+        () => this.outbox.isHealthy('outbox', CHECK_TIMEOUT_MS),
       ]);
     } catch (error) {
       throw notReady(error);

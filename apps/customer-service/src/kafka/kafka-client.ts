@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Admin, Kafka, logCreator, logLevel } from 'kafkajs';
+import { Admin, Kafka, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
 import { AppConfig } from '../config/app-config';
 
 /**
@@ -35,6 +35,22 @@ export class KafkaClient implements OnApplicationShutdown {
     return this.admin;
   }
 
+  /**
+   * A producer for the outbox relay: idempotent with one request in flight (the broker drops a
+   * retried duplicate and cannot reorder a partition), keys hashed like the Java client (murmur2)
+   * so every client maps a customer to the same partition. Its kafkajs retries stay short: the
+   * relay retries forever itself, with a fresh producer (and producer id) after each failure.
+   */
+  relayProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 },
+    });
+  }
+
   /** Drops the shared admin (after a failure); its connection is closed once it settles. */
   async resetAdmin(): Promise<void> {
     const admin = this.admin;
@@ -60,11 +76,15 @@ export class KafkaClient implements OnApplicationShutdown {
   }
 }
 
+const LIMITED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 /** kafkajs logs through the service's logger (one JSON format, one place to redact). */
 const toNestLogger: logCreator = () => {
   const logger = new Logger('kafkajs');
   return ({ level, log }) => {
     const { message, broker, retryCount } = log;
+    // Said of every relay producer (its kafkajs retries are bounded on purpose, see relayProducer).
+    if (message === LIMITED_RETRIES_WARNING) return;
     const line = { broker, retryCount, message };
     if (level <= logLevel.ERROR) logger.error(line);
     else logger.warn(line);

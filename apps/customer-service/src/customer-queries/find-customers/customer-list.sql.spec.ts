@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { CustomerListFilter, ORDERINGS } from './customer-list.params';
+import { customerListSql } from './customer-list.sql';
+
+const scope = { counterpartyGuid: '11111111-1111-4111-8111-111111111111', branchGuid: null };
+const page = { offset: 0, limit: 50, ordering: '-created_at' as const };
+
+describe('customerListSql', () => {
+  it('puts every request value in a placeholder, never in the SQL text', () => {
+    // A marker the SQL text cannot contain by itself, followed by anything (quotes, $1, --, …).
+    const text = fc.string({ maxLength: 40 }).map((s) => `«value»${s}`);
+    fc.assert(
+      fc.property(text, text, text, (a, b, c) => {
+        const filter: CustomerListFilter = { is_disabled: true, logins: [a], names: [b], search_string: c, statuses: [c] };
+        const sql = customerListSql(scope, filter, page);
+        for (const query of [sql.page, sql.total]) {
+          expect(query.text).not.toContain('«value»');
+          const placeholders = new Set(query.text.match(/\$\d+/g));
+          expect(placeholders.size).toBe(query.values.length);
+        }
+      }),
+    );
+  });
+
+  it('scopes every query by counterparty, and by branch for a branch-scoped reader', () => {
+    const branch = { ...scope, branchGuid: '22222222-2222-4222-8222-222222222222' };
+    const sql = customerListSql(branch, { is_disabled: false, kyc_levels: [1] }, page);
+    expect(sql.page.text).toContain('counterparty_guid = $1 AND branch_guid = $2');
+    expect(sql.page.values.slice(0, 2)).toEqual([scope.counterpartyGuid, branch.branchGuid]);
+    expect(sql.total.text).toContain('counterparty_guid = $1 AND branch_guid = $2');
+  });
+
+  it.each(ORDERINGS)('orders %s by its column, ties by customer_guid in the same direction', (ordering) => {
+    const { text } = customerListSql(scope, { is_disabled: false }, { ...page, ordering }).page;
+    const direction = ordering.startsWith('-') ? 'DESC' : 'ASC';
+    expect(text).toContain(
+      `ORDER BY customer_list_view.${ordering.replace('-', '')} ${direction}, customer_list_view.customer_guid ${direction} LIMIT`,
+    );
+  });
+
+  it('refuses an ordering outside the allowlist even if parsing were bypassed', () => {
+    expect(() => customerListSql(scope, { is_disabled: false }, { ...page, ordering: 'guid' as never })).toThrow('allowlist');
+  });
+
+  it('reads the unfiltered total from customer_counts, and counts matches otherwise', () => {
+    expect(customerListSql(scope, { is_disabled: false }, page).total.text).toMatch(/sum\(enabled\).*FROM customer_counts/);
+    expect(customerListSql(scope, { is_disabled: true }, page).total.text).toMatch(/sum\(enabled \+ disabled\).*FROM customer_counts/);
+    const filtered = customerListSql(scope, { is_disabled: false, segments: ['PL'] }, { ...page, limit: 5, offset: 10 });
+    expect(filtered.total.text).toMatch(/^SELECT count\(\*\) AS total FROM customer_list_view WHERE .*segment = ANY\(\$2::text\[\]\)$/);
+    expect(filtered.total.values).toEqual([scope.counterpartyGuid, ['PL']]);
+    expect(filtered.page.values).toEqual([scope.counterpartyGuid, ['PL'], 5, 10]);
+  });
+
+  it('escapes LIKE wildcards in search_string so they match literally', () => {
+    const { values } = customerListSql(scope, { is_disabled: false, search_string: '50%_off\\' }, page).page;
+    expect(values).toContain('%50\\%\\_off\\\\%');
+  });
+});

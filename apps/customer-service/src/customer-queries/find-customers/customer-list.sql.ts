@@ -1,0 +1,101 @@
+import { ReadScope, SqlQuery, SqlParams, CUSTOMER_SELECT } from '../read-model/read-model.sql';
+import { CustomerListFilter, CustomerListPage, Ordering } from './customer-list.params';
+
+/** Ordering values → columns; the only way a request influences ORDER BY. */
+const ORDER_COLUMNS: Record<string, string> = {
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+  login: 'login',
+  name: 'name',
+  surname: 'surname',
+  kyc_level: 'kyc_level',
+  balance_allowed: 'balance_allowed',
+};
+
+/** Equality-list filters: parameter → column and the SQL array type of its values. */
+const ANY_OF: [keyof CustomerListFilter, string, string][] = [
+  ['wallet_user_guids', 'customer_guid', 'uuid[]'],
+  ['kyc_levels', 'kyc_level', 'int[]'],
+  ['balance_asset_codes', 'balance_asset_code', 'text[]'],
+  ['balance_asset_issuers', 'balance_asset_issuer', 'text[]'],
+  ['branch_guids', 'branch_guid', 'uuid[]'],
+  ['names', 'name', 'text[]'],
+  ['paternal_names', 'paternal_name', 'text[]'],
+  ['phone_numbers', 'phone_number', 'text[]'],
+  ['segments', 'segment', 'text[]'],
+  ['statuses', 'status', 'text[]'],
+  ['surnames', 'surname', 'text[]'],
+];
+
+/** Inclusive bounds: parameter → condition on a placeholder. */
+const BOUNDS: [keyof CustomerListFilter, (p: string) => string][] = [
+  ['min_balance_allowed', (p) => `balance_allowed >= ${p}::numeric`],
+  ['max_balance_allowed', (p) => `balance_allowed <= ${p}::numeric`],
+  ['min_created_at', (p) => `created_at >= ${p}::timestamptz`],
+  ['max_created_at', (p) => `created_at <= ${p}::timestamptz`],
+  ['min_updated_at', (p) => `updated_at >= ${p}::timestamptz`],
+  ['max_updated_at', (p) => `updated_at <= ${p}::timestamptz`],
+];
+
+export interface CustomerListSql {
+  page: SqlQuery;
+  /** Counts every match; from customer_counts when no filter but "include disabled" is set. */
+  total: SqlQuery;
+}
+
+/**
+ * The list's SQL: every value a placeholder, every column and direction from the tables above.
+ * Ties are broken by customer_guid in the same direction, so each ordering is one index scan
+ * ((counterparty_guid, column, customer_guid), forwards or backwards) and pages are stable.
+ */
+export function customerListSql(scope: ReadScope, filter: CustomerListFilter, page: CustomerListPage): CustomerListSql {
+  const params = new SqlParams();
+  const where = [`counterparty_guid = ${params.add(scope.counterpartyGuid)}`];
+  if (scope.branchGuid !== null) where.push(`branch_guid = ${params.add(scope.branchGuid)}`);
+  const scopeOnly = where.length;
+  if (!filter.is_disabled) where.push('NOT is_disabled');
+  for (const [name, column, type] of ANY_OF) {
+    const values = filter[name];
+    if (values !== undefined) where.push(`${column} = ANY(${params.add(values)}::${type})`);
+  }
+  if (filter.logins) {
+    // Case-insensitive as the write side's unique index: PostgreSQL's lower() on both sides.
+    where.push(`lower(login) = ANY(ARRAY(SELECT lower(x) FROM unnest(${params.add(filter.logins)}::text[]) AS x))`);
+  }
+  for (const [name, condition] of BOUNDS) {
+    const value = filter[name];
+    if (value !== undefined) where.push(condition(params.add(value)));
+  }
+  if (filter.search_string !== undefined) {
+    const pattern = `%${filter.search_string.replace(/[\\%_]/g, '\\$&')}%`;
+    where.push(`search_text LIKE lower(${params.add(pattern)})`);
+  }
+  const { column, direction } = orderOf(page.ordering);
+  const filtered = where.length > scopeOnly + (filter.is_disabled ? 0 : 1);
+  const condition = where.join(' AND ');
+  const pageParams = params.values.slice();
+  const pageSql =
+    `SELECT ${CUSTOMER_SELECT} FROM customer_list_view WHERE ${condition} ` +
+    // Qualified: a bare name would resolve to the SELECT list's alias (balance_allowed::text).
+    `ORDER BY customer_list_view.${column} ${direction}, customer_list_view.customer_guid ${direction} ` +
+    `LIMIT ${params.add(page.limit)} OFFSET ${params.add(page.offset)}`;
+  return {
+    page: { text: pageSql, values: params.values },
+    total: filtered ? { text: `SELECT count(*) AS total FROM customer_list_view WHERE ${condition}`, values: pageParams } : countsLookup(scope, filter.is_disabled),
+  };
+}
+
+function countsLookup(scope: ReadScope, includeDisabled: boolean): SqlQuery {
+  const params = new SqlParams();
+  const where = [`counterparty_guid = ${params.add(scope.counterpartyGuid)}`];
+  if (scope.branchGuid !== null) where.push(`branch_key = ${params.add(scope.branchGuid)}`);
+  const sum = includeDisabled ? 'sum(enabled + disabled)' : 'sum(enabled)';
+  return { text: `SELECT coalesce(${sum}, 0) AS total FROM customer_counts WHERE ${where.join(' AND ')}`, values: params.values };
+}
+
+export function orderOf(ordering: Ordering): { column: string; direction: 'ASC' | 'DESC' } {
+  const descending = ordering.startsWith('-');
+  const column = ORDER_COLUMNS[descending ? ordering.slice(1) : ordering];
+  if (!column) throw new Error('ordering outside the allowlist');
+  return { column, direction: descending ? 'DESC' : 'ASC' };
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { CustomerProjector } from './customer.projector';
+import { ProjectionMetrics } from './projection.metrics';
+import { ReadModelWriter } from './read-model.writer';
+
+/** The projector role: Kafka events topic → read-model tables. */
+@Module({ providers: [CustomerProjector, ReadModelWriter, ProjectionMetrics], exports: [ProjectionMetrics] })
+export class ProjectorModule {}

@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { ConfigError, loadDatabaseConfig, processEnvironment } from '../../config/app-config';
+import { runMigrationsLocked } from '../../database/run-migrations';
+import { typeOrmOptions } from '../../database/typeorm-options';
+import { rebuildReadModel } from './read-model.rebuild';
+
+const USAGE = 'usage: npm run projection:rebuild [-- --counterparty <uuid>] [--batch-size <n>]';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `npm run projection:rebuild`: rebuilds the read model from the write tables (see docs/read-model.md). */
+async function main(args: string[]): Promise<number> {
+  const options: { counterpartyGuid?: string; batchSize?: number } = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
+    if (flag === '--counterparty' && value && UUID.test(value)) options.counterpartyGuid = value.toLowerCase();
+    else if (flag === '--batch-size' && /^\d{1,7}$/.test(value ?? '') && Number(value) > 0) options.batchSize = Number(value);
+    else {
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    }
+  }
+  let config;
+  try {
+    config = loadDatabaseConfig(processEnvironment());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  const dataSource = await new DataSource(typeOrmOptions(config, 'customer-service-rebuild')).initialize();
+  try {
+    await runMigrationsLocked(dataSource);
+    await rebuildReadModel(dataSource, { ...options, log: (line) => process.stdout.write(`${line}\n`) });
+    return 0;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`rebuild failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

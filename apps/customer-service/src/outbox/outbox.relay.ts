@@ -1,0 +1,184 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Producer } from 'kafkajs';
+import { AppConfig } from '../config/app-config';
+import { KafkaClient } from '../kafka/kafka-client';
+import { TopicProvisioner } from '../kafka/topic-provisioner';
+import { toKafkaMessage } from './outbox-message';
+import { RelaySession } from './relay-session';
+import { backoffMs, Wakeup } from './relay-timing';
+
+/** A standby retries the lock this often, so a new leader takes over within about a second. */
+const STANDBY_RETRY_MS = 1000;
+/** How often an idle leader deletes published rows past the retention. */
+const PURGE_EVERY_MS = 10 * 60_000;
+/** On shutdown, how long a batch in flight may still finish before it is abandoned. */
+const SHUTDOWN_GRACE_MS = 3000;
+
+/**
+ * The relay role (DESIGN §4, ADR 1): moves committed outbox rows to Kafka. One leader at a time
+ * (a PostgreSQL advisory lock on its own session), woken by NOTIFY with a poll as fallback.
+ * Each round claims the oldest unpublished rows in sequence order, produces them in one
+ * request (idempotent producer, acks from all in-sync replicas, one request in flight) and
+ * marks them published only after that request is acknowledged. Kafka failures are retried
+ * forever with capped backoff while the API keeps writing to the outbox. Delivery is
+ * at-least-once: a crash between the ack and the update republishes that one batch.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelay.name);
+  /** Ends an idle wait early: NOTIFY (new rows committed) or shutdown. */
+  private readonly notified = new Wakeup();
+  /** Ends a backoff or standby wait early: shutdown only (new rows must not cut a backoff short). */
+  private readonly shutdown = new Wakeup();
+  private stopped = false;
+  private stop!: () => void;
+  /** Settles on shutdown, so no wait (for the topic, for the lock) outlives the application. */
+  private readonly stopping = new Promise<void>((resolve) => (this.stop = resolve));
+  private running?: Promise<void>;
+  private session?: RelaySession;
+  private producer?: Producer;
+  private kafkaFailures = 0;
+
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly kafka: KafkaClient,
+    private readonly topics: TopicProvisioner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = this.run();
+  }
+
+  /**
+   * Runs before the Kafka client closes: lets a batch in flight finish for a moment (a broker
+   * that does not answer would hold shutdown for a whole request timeout), then ends the
+   * session, which releases the lock to a standby, and disconnects the producer. Rows of an
+   * abandoned batch stay unpublished and go out again (at-least-once).
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.stop();
+    this.notified.close();
+    this.shutdown.close();
+    const grace = new Wakeup();
+    await Promise.race([this.running, grace.wait(SHUTDOWN_GRACE_MS)]);
+    grace.close();
+    await this.closeSession();
+    await this.dropProducer();
+    await this.running;
+  }
+
+  /** Leads (or stands by) on one session at a time; a failed session is replaced with backoff. */
+  private async run(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.lead(() => (attempt = 0));
+      } catch (error) {
+        if (this.stopped) break;
+        const delayMs = backoffMs(attempt);
+        this.logger.warn(`relay database session failed (${describe(error)}); reconnecting in ${delayMs} ms`);
+        await this.closeSession();
+        await this.shutdown.wait(delayMs);
+      }
+    }
+  }
+
+  /** Returns when stopped; throws when the database session fails. */
+  private async lead(connected: () => void): Promise<void> {
+    const session = await RelaySession.open(this.config.database, () => this.notified.wake());
+    this.session = session;
+    connected();
+    if (!(await this.becomeLeader(session))) return;
+    await session.listen();
+    // The topic exists before anything is produced to it (the broker never auto-creates).
+    await Promise.race([this.topics.whenReady(), this.stopping]).catch(() => undefined);
+    if (this.stopped) return;
+    this.logger.log(`leading: publishing the outbox to ${this.config.kafka.eventsTopic}`);
+    let purgeAt = 0;
+    while (!this.stopped) {
+      session.assertAlive();
+      const published = await this.publishBatch(session);
+      if (published === this.config.relay.batchSize) continue; // more may be waiting
+      if (Date.now() >= purgeAt) {
+        await this.purge(session);
+        purgeAt = Date.now() + PURGE_EVERY_MS;
+      }
+      await this.notified.wait(this.config.relay.pollIntervalMs);
+    }
+  }
+
+  /** Waits as a standby until this session holds the lock; false when stopped first. */
+  private async becomeLeader(session: RelaySession): Promise<boolean> {
+    for (let said = false; !this.stopped; said = true) {
+      if (await session.tryLock()) return true;
+      if (!said) this.logger.log('another relay leads; standing by');
+      await this.shutdown.wait(STANDBY_RETRY_MS);
+      session.assertAlive();
+    }
+    return false;
+  }
+
+  /**
+   * One round: claim, produce in one request, mark only after the ack. Returns how many rows
+   * it published, or the batch size after a Kafka failure (to retry at once after the backoff).
+   * Database errors are thrown: the session, and with it the lock, must be renewed.
+   */
+  private async publishBatch(session: RelaySession): Promise<number> {
+    const rows = await session.claim(this.config.relay.batchSize);
+    if (rows.length === 0) return 0;
+    try {
+      const producer = await this.connectedProducer();
+      await producer.send({ topic: this.config.kafka.eventsTopic, acks: -1, messages: rows.map(toKafkaMessage) });
+    } catch (error) {
+      if (this.stopped) return 0;
+      await this.afterKafkaFailure(error);
+      return this.config.relay.batchSize;
+    }
+    await session.markPublished(rows.map((row) => row.id));
+    if (this.kafkaFailures > 0) this.logger.log(`publishing again after ${this.kafkaFailures} failed attempts`);
+    this.kafkaFailures = 0;
+    return rows.length;
+  }
+
+  /**
+   * The next attempt uses a new producer: a fresh producer id, so its sequence numbers cannot
+   * disagree with whatever the broker kept of the failed request.
+   */
+  private async afterKafkaFailure(error: unknown): Promise<void> {
+    const delayMs = backoffMs(++this.kafkaFailures);
+    // The error text only, never the rows: they hold personal data.
+    this.logger.warn(`publishing attempt ${this.kafkaFailures} failed (${describe(error)}); retrying in ${delayMs} ms`);
+    await this.dropProducer();
+    await this.shutdown.wait(delayMs);
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = this.kafka.relayProducer();
+    this.producer = producer;
+    await producer.connect();
+    return producer;
+  }
+
+  private async purge(session: RelaySession): Promise<void> {
+    const { retentionHours } = this.config.relay;
+    const deleted = await session.purge(retentionHours);
+    if (deleted > 0) this.logger.log(`purged ${deleted} outbox rows published over ${retentionHours} h ago`);
+  }
+
+  private async dropProducer(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private async closeSession(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.close();
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,100 @@
+import { Client } from 'pg';
+import { DatabaseConfig } from '../config/app-config';
+import { ClaimedRow } from './outbox-message';
+
+/** Any constant works; every relay of one database must use the same one. */
+export const RELAY_LOCK_KEY = 7_316_204_552;
+
+/** Rows deleted per statement by the retention purge (keeps each delete short). */
+const PURGE_CHUNK = 5000;
+
+/**
+ * The relay's own PostgreSQL session (never a pooled connection): it holds the advisory lock
+ * that makes its relay the leader, LISTENs for new outbox rows, and runs every claim and
+ * every "published" update. Should the session die, PostgreSQL releases the lock (a standby
+ * takes over) and this relay can no longer mark anything: it must open a new session and
+ * win the lock again.
+ */
+export class RelaySession {
+  private failure?: Error;
+
+  private constructor(private readonly client: Client) {}
+
+  static async open(config: DatabaseConfig, onNotify: () => void): Promise<RelaySession> {
+    const client = new Client({
+      connectionString: config.url,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      statement_timeout: config.statementTimeoutMs,
+      query_timeout: config.statementTimeoutMs + 1000,
+      keepAlive: true,
+      application_name: `customer-service-relay:${process.pid}`,
+    });
+    const session = new RelaySession(client);
+    // Without a listener an idle connection's error would crash the process.
+    client.on('error', (error) => (session.failure ??= error));
+    client.on('end', () => (session.failure ??= new Error('the relay session ended')));
+    client.on('notification', onNotify);
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return session;
+  }
+
+  /** Throws once the connection has failed: the lock it held is gone. */
+  assertAlive(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /** Leadership: true when this session holds (or just took) the relay lock. */
+  async tryLock(): Promise<boolean> {
+    const { rows } = await this.client.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
+    return rows[0].locked === true;
+  }
+
+  async listen(): Promise<void> {
+    await this.client.query('LISTEN outbox');
+  }
+
+  /**
+   * The oldest unpublished rows in sequence order. Never "seq > last seen": a sequence is
+   * taken before commit, so a row can become visible after larger ones (ADR 1).
+   */
+  async claim(limit: number): Promise<ClaimedRow[]> {
+    const { rows } = await this.client.query(
+      `SELECT id, seq, aggregateid, type, payload::text AS payload, payload->>'occurred_at' AS occurred_at, created_at, headers
+         FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+      [limit],
+    );
+    return rows;
+  }
+
+  /** Called only after Kafka acknowledged every one of these rows. */
+  async markPublished(ids: readonly string[]): Promise<void> {
+    this.assertAlive();
+    await this.client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])', [ids]);
+  }
+
+  /** Deletes rows published more than `retentionHours` ago; returns how many. */
+  async purge(retentionHours: number): Promise<number> {
+    let deleted = 0;
+    for (let round = 0; round < 100; round++) {
+      const result = await this.client.query(
+        `DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox WHERE published_at < now() - make_interval(hours => $1) LIMIT ${PURGE_CHUNK})`,
+        [retentionHours],
+      );
+      deleted += result.rowCount ?? 0;
+      if ((result.rowCount ?? 0) < PURGE_CHUNK) break;
+    }
+    return deleted;
+  }
+
+  /** Ends the session; PostgreSQL releases the lock with it. */
+  async close(): Promise<void> {
+    this.failure ??= new Error('the relay session is closed');
+    await this.client.end().catch(() => undefined);
+  }
+}

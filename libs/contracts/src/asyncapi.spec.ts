@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { fromFile, Parser } from '@asyncapi/parser';
+import {
+  CUSTOMER_ACCOUNT_OPENED_V1,
+  CUSTOMER_CREATED_V1,
+  CUSTOMER_EVENT_HEADERS_V1_SCHEMA,
+  CUSTOMER_EVENT_V1_SCHEMAS,
+  CUSTOMER_EVENTS_TOPIC,
+  CUSTOMER_UPDATED_V1,
+} from './index';
+
+const DOCUMENT = path.resolve(__dirname, '../../../docs/asyncapi.yaml');
+
+/** The parser adds `x-parser-*` bookkeeping to every schema it resolves. */
+function withoutParserKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutParserKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).filter(([key]) => !key.startsWith('x-parser-')).map(([key, item]) => [key, withoutParserKeys(item)]),
+    );
+  }
+  return value;
+}
+
+const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
+
+describe('docs/asyncapi.yaml', () => {
+  let parsed: Awaited<ReturnType<ReturnType<typeof fromFile>['parse']>>;
+  beforeAll(async () => {
+    // Offline: every $ref is inside the document.
+    parsed = await fromFile(new Parser(), DOCUMENT).parse();
+  }, 30_000);
+
+  it('is a valid AsyncAPI 3.0 document with no errors or warnings', () => {
+    const problems = parsed.diagnostics.filter((diagnostic) => diagnostic.severity <= 1);
+    expect(problems.map((problem) => `${problem.code}: ${problem.message} at ${problem.path.join('.')}`)).toEqual([]);
+    expect(parsed.document?.version()).toBe('3.0.0');
+  });
+
+  it('describes the contracts\' topic, keyed by customer guid, sent by this service', () => {
+    const document = parsed.document!;
+    const [channel] = document.channels().all();
+    expect(channel.address()).toBe(CUSTOMER_EVENTS_TOPIC);
+    expect(channel.bindings().get('kafka')?.value()).toMatchObject({ topic: CUSTOMER_EVENTS_TOPIC });
+    const [operation] = document.operations().all();
+    expect(operation.action()).toBe('send');
+    expect(operation.channels().all().map((item) => item.address())).toEqual([CUSTOMER_EVENTS_TOPIC]);
+    for (const message of document.messages().all()) {
+      expect(message.bindings().get('kafka')?.value()).toMatchObject({ key: { type: 'string', format: 'uuid' } });
+    }
+  });
+
+  it('has one message per event type whose payload and headers are exactly the contracts\' JSON Schemas', () => {
+    const messages = parsed.document!.messages().all();
+    expect(messages.map((message) => message.name()).sort()).toEqual([CUSTOMER_ACCOUNT_OPENED_V1, CUSTOMER_CREATED_V1, CUSTOMER_UPDATED_V1].sort());
+    for (const message of messages) {
+      const type = message.name() as keyof typeof CUSTOMER_EVENT_V1_SCHEMAS;
+      expect(message.contentType()).toBe('application/json');
+      expect(withoutParserKeys(message.payload()!.json())).toEqual(plain(CUSTOMER_EVENT_V1_SCHEMAS[type]));
+      expect(withoutParserKeys(message.headers()!.json())).toEqual(plain(CUSTOMER_EVENT_HEADERS_V1_SCHEMA));
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** The service running as a separate Node process (so a test can `kill -9` it). */
+export interface ServiceProcess {
+  pid: number;
+  /** Everything it logged so far (JSON lines). */
+  output(): string;
+  /** Resolves when a log line matches (rejects when the process exits first or after `timeoutMs`). */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
+  exited: Promise<void>;
+}
+
+/**
+ * Starts `main.ts` through ts-node (transpile only: ~2-3 s) with the test run's environment
+ * plus `env`, e.g. `{ ROLES: 'relay', DATABASE_URL: … }`. The caller kills it.
+ */
+export function startServiceProcess(env: Record<string, string>): ServiceProcess {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/customer-service/src/main.ts'],
+    { cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const listeners = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    listeners.forEach((listener) => listener());
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let running = true;
+  void exited.then(() => {
+    running = false;
+    listeners.forEach((listener) => listener());
+  });
+
+  return {
+    pid: child.pid!,
+    output: () => output,
+    exited,
+    kill: (signal) => {
+      if (running) child.kill(signal);
+    },
+    waitForLog: (pattern, timeoutMs = 30_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => finish(new Error(`no log line matching ${pattern} within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);
+        const check = () => {
+          if (pattern.test(output)) finish();
+          else if (!running) finish(new Error(`process exited before logging ${pattern}:\n${output.slice(-2000)}`));
+        };
+        function finish(error?: Error) {
+          clearTimeout(timer);
+          listeners.delete(check);
+          if (error) reject(error);
+          else resolve();
+        }
+        listeners.add(check);
+        check();
+      }),
+  };
+}
