@@ -1,46 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { CustomerSnapshotV1, WalletAccountSnapshotV1 } from '@app/contracts';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 
 export const TEST_ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
 
 /** A customer snapshot as `libs/contracts` CustomerSnapshotV1 carries it; money as exact text. */
-export interface TestCustomer {
-  customer_guid: string;
-  counterparty_guid: string;
-  login: string | null;
-  name: string | null;
-  surname: string | null;
-  paternal_name: string | null;
-  phone_number: string | null;
-  kyc_level: number;
-  is_disabled: boolean;
+export type TestCustomer = Omit<CustomerSnapshotV1, 'balance_allowed' | 'accounts'> & {
   /** Written into the JSON as a bare number with exactly these digits. */
   balance_allowed: string;
-  balance_asset_code: string | null;
-  balance_asset_issuer: string | null;
-  branch_guid: string | null;
-  segment: 'PL' | 'PI' | null;
-  status: string | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
   accounts: TestAccount[];
-}
+};
 
-export interface TestAccount {
-  wallet_account_guid: string;
-  customer_guid: string;
-  counterparty_guid: string;
-  iban: string | null;
-  asset_code: string;
-  asset_issuer: string;
-  activated: boolean;
-  registered: boolean;
-  blocked: boolean;
-  type: 'customer';
-  created_at: string;
-  updated_at: string;
-}
+export type TestAccount = WalletAccountSnapshotV1;
 
 export function testCustomer(counterparty: string, fields: Partial<TestCustomer> = {}): TestCustomer {
   const guid = fields.customer_guid ?? randomUUID();

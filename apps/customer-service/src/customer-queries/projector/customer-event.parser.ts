@@ -1,44 +1,16 @@
 import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
+import { CustomerSnapshotV1, WalletAccountSnapshotV1 } from '@app/contracts';
 import { Money } from '../../customers/domain/money';
 
 /** The account columns of the read model, as carried in an event's snapshot. */
-export interface AccountRow {
-  wallet_account_guid: string;
-  customer_guid: string;
-  counterparty_guid: string;
-  iban: string | null;
-  asset_code: string;
-  asset_issuer: string;
-  activated: boolean;
-  registered: boolean;
-  blocked: boolean;
-  type: string;
-  created_at: string;
-  updated_at: string;
-}
+export type AccountRow = Omit<WalletAccountSnapshotV1, 'type'> & { type: string };
 
 /** The customer columns of the read model; money as its exact decimal text. */
-export interface CustomerRow {
-  customer_guid: string;
-  counterparty_guid: string;
-  login: string | null;
-  name: string | null;
-  surname: string | null;
-  paternal_name: string | null;
-  phone_number: string | null;
-  kyc_level: number;
-  is_disabled: boolean;
+export type CustomerRow = Omit<CustomerSnapshotV1, 'balance_allowed' | 'accounts' | 'segment'> & {
   balance_allowed: string;
-  balance_asset_code: string | null;
-  balance_asset_issuer: string | null;
-  branch_guid: string | null;
   segment: string | null;
-  status: string | null;
   accounts_total: number;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+};
 
 /** What the projector needs of a customer event: its identity and the snapshot after it. */
 export interface ProjectedEvent {
