@@ -32,10 +32,6 @@ export class ApiError extends HttpException {
   static badRequest(message: string, details: FieldProblem[] = [], code = 'VALIDATION_FAILED'): ApiError {
     return new ApiError(HttpStatus.BAD_REQUEST, code, message, details);
   }
-
-  static notFound(message: string, code = 'NOT_FOUND'): ApiError {
-    return new ApiError(HttpStatus.NOT_FOUND, code, message);
-  }
 }
 
 /** Stable codes for statuses raised outside our own code (framework, parser, guards). */

@@ -42,6 +42,6 @@ export async function createApp(config: AppConfig, options: RuntimeOptions = {})
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({ origin: config.http.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id', 'traceparent'], exposedHeaders: ['etag', 'x-request-id', 'idempotent-replayed', 'retry-after'] });
   }
-  setUpOpenApi(app, config);
+  setUpOpenApi(app);
   return app;
 }

@@ -1,11 +1,10 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig } from '../config/app-config';
 
 export const OPEN_API_PATH = 'docs';
 
 /** OpenAPI generated from the controllers and DTOs, served at `/docs` (JSON at `/docs-json`). */
-export function setUpOpenApi(app: NestFastifyApplication, config: AppConfig): void {
+export function setUpOpenApi(app: NestFastifyApplication): void {
   const document = new DocumentBuilder()
     .setTitle('Customer service')
     .setDescription(
@@ -18,5 +17,4 @@ export function setUpOpenApi(app: NestFastifyApplication, config: AppConfig): vo
   SwaggerModule.setup(OPEN_API_PATH, app, () => SwaggerModule.createDocument(app, document), {
     jsonDocumentUrl: `${OPEN_API_PATH}-json`,
   });
-  void config;
 }
