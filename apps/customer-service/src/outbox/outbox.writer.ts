@@ -20,15 +20,18 @@ export interface OutboxMessage {
 export class OutboxWriter {
   async append(db: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const params: unknown[] = [];
-    const rows = messages.map((message) => {
-      const base = params.length;
-      params.push(message.id, message.aggregatetype, message.aggregateid, message.type, message.payload, JSON.stringify(message.headers));
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb, $${base + 6}::jsonb)`;
-    });
-    await db.query(
-      `INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers) VALUES ${rows.join(', ')}`,
-      params,
-    );
+    const { text, values } = outboxInsertSql(messages);
+    await db.query(text, values);
   }
+}
+
+/** One multi-row INSERT of the messages (exported for the benchmark's framework-free server). */
+export function outboxInsertSql(messages: readonly OutboxMessage[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const rows = messages.map((message) => {
+    const base = values.length;
+    values.push(message.id, message.aggregatetype, message.aggregateid, message.type, message.payload, JSON.stringify(message.headers));
+    return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb, $${base + 6}::jsonb)`;
+  });
+  return { text: `INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, headers) VALUES ${rows.join(', ')}`, values };
 }

@@ -1,0 +1,244 @@
+// The benchmark's framework-free "limit": the service's two hot routes on plain node:http + pg,
+// so the report can show "ours ÷ limit" (what Nest, Fastify, TypeORM and class-validator cost).
+// It does the same work per request: verifies the bearer JWT with the service's TokenVerifier
+// (jose, HS256), parses JSON with the service's exact-number parser, builds the customer with
+// the compiled domain, and runs the service's own SQL (exported by CustomerRepository,
+// OutboxWriter and customerListSql) with the same payloads, replies and error bodies — except
+// a list's total, which it counts exactly every time, as a straightforward design would.
+//
+// Nest's decorator package is loaded because compiled modules import it; nothing of Nest runs
+// on the request path. Deliberately left out: Idempotency-Key handling, rate limiting, helmet and
+// CORS headers, OpenAPI, per-request logging, the /health/ready checks (Kafka, outbox age), the
+// other routes and the API prefix (routes are /counterparty/..., not /api/v1/counterparty/...).
+// Body checks are the service's (same helpers) wired by hand instead of class-validator, so a
+// 400's wording may differ from the service's.
+//
+//   PORT=3100 HOST=127.0.0.1 DATABASE_URL=postgres://... AUTH_JWT_SECRET=... node bench/limits/bare-server.mjs
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const compiled = (file) => require(path.join(root, 'dist/apps/customer-service/src', file));
+
+const { loadDatabaseConfig } = compiled('config/app-config');
+const { TokenVerifier } = compiled('auth/token-verifier');
+const { SCOPE_READ, SCOPE_WRITE } = compiled('auth/principal');
+const { ApiError } = compiled('http/api-error');
+const { toErrorResponse } = compiled('http/error-response');
+const { parseJsonBody } = compiled('http/json-body');
+const { requestIdFor } = compiled('http/request-id');
+const { normaliseIban, normalisePhone, toMoney } = compiled('http/validators');
+const { Customer } = compiled('customers/domain/customer');
+const { IbanTakenError, LoginTakenError } = compiled('customers/domain/customer-errors');
+const { Money, stringifyJson } = compiled('customers/domain/money');
+const { toOutboxMessages } = compiled('customers/customer-events');
+const { createdCustomerView } = compiled('customers/customer.views');
+const { branchForCreate, entityTag, eventContext } = compiled('customers/write-http');
+const { INSERT_CUSTOMER_SQL, INSERT_ACCOUNT_SQL, insertCustomerValues, insertAccountValues } = compiled('customers/persistence/customer.repository');
+const { outboxInsertSql } = compiled('outbox/outbox.writer');
+const { readers, Problem } = compiled('customer-queries/http/query-params');
+const { parseCustomerListQuery } = compiled('customer-queries/find-customers/customer-list.params');
+const { customerListSql } = compiled('customer-queries/find-customers/customer-list.sql');
+const { toCustomerView } = compiled('customer-queries/read-model/read-model.sql');
+
+const BODY_LIMIT_BYTES = 64 * 1024; // the service's BODY_LIMIT_BYTES (http/create-app.ts)
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/; // as the service's AuthGuard
+const CUSTOMERS_PATH = /^\/counterparty\/([^/]+)\/customers$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UNIQUE_VIOLATION = '23505';
+/** The unique indexes the service's CustomerRepository translates into 409s. */
+const CONFLICT_BY_CONSTRAINT = {
+  customers_counterparty_login_key: () => new LoginTakenError(),
+  wallet_accounts_counterparty_iban_key: () => new IbanTakenError(),
+};
+
+let database; // DATABASE_URL, DATABASE_POOL_MAX and the timeouts, read as the service reads them
+try {
+  if (!process.env.AUTH_JWT_SECRET) throw new Error('AUTH_JWT_SECRET is not set');
+  database = loadDatabaseConfig(process.env);
+} catch (error) {
+  process.stderr.write(`bare server: ${error.message}\n`); // the config's messages never echo the URL
+  process.exit(1);
+}
+const verifier = new TokenVerifier({ auth: { jwtSecret: process.env.AUTH_JWT_SECRET } });
+// The service's pool settings (database/typeorm-options.ts).
+const pool = new pg.Pool({
+  connectionString: database.url, max: database.poolMax, connectionTimeoutMillis: database.connectTimeoutMs,
+  statement_timeout: database.statementTimeoutMs, idle_in_transaction_session_timeout: database.statementTimeoutMs * 2,
+  application_name: 'customer-service-bare',
+});
+pool.on('error', (error) => process.stderr.write(`bare server: idle database connection failed (${error.code ?? 'no code'})\n`));
+
+// Body fields → check; each returns the normalised value or a Problem (the service's rules).
+const isNullable = (check) => (value) => (value === null ? null : check(value));
+const notNull = (check) => (value) => (value === null ? new Problem('must not be null') : check(value));
+const aString = (read) => (value) => (typeof value === 'string' ? read(value) : new Problem('must be a string'));
+const normalised = (normalise, message) => (value) => normalise(typeof value === 'string' ? value.trim() : value) ?? new Problem(message);
+const cleanText = (max) => isNullable(aString(readers.text(max)));
+const BODY_FIELDS = {
+  asset_code: aString(readers.assetCode),
+  asset_issuer: aString(readers.stellarAccount),
+  login: cleanText(255),
+  iban: isNullable(normalised(normaliseIban, 'must be a valid IBAN (ISO 13616)')),
+  name: cleanText(255),
+  surname: cleanText(255),
+  paternal_name: cleanText(255),
+  phone_number: isNullable(normalised(normalisePhone, 'must be a valid international phone number, e.g. +12025550123')),
+  kyc_level: notNull((value) => (Number.isInteger(value) && value >= 0 && value <= 2_147_483_647 ? value : new Problem('must be an integer from 0 to 2147483647'))),
+  is_disabled: notNull((value) => (typeof value === 'boolean' ? value : new Problem('must be a boolean value'))),
+  balance_allowed: notNull((value) => { const money = toMoney(value); return typeof money === 'string' ? new Problem(money) : money; }),
+  balance_asset_code: isNullable(aString(readers.assetCode)),
+  balance_asset_issuer: isNullable(aString(readers.stellarAccount)),
+  branch_guid: isNullable((value) => (typeof value === 'string' && UUID.test(value) ? value : new Problem('must be a UUID'))),
+  segment: isNullable(aString(readers.oneOf(['PL', 'PI']))),
+  status: cleanText(64),
+};
+const REQUIRED_FIELDS = ['asset_code', 'asset_issuer'];
+
+/** The validated create body, or one 400 naming every bad field (as the service's ValidationPipe). */
+function readCreateBody(body) {
+  const fields = {};
+  const problems = [];
+  for (const field of new Set([...Object.keys(body), ...REQUIRED_FIELDS])) {
+    const check = Object.hasOwn(BODY_FIELDS, field) ? BODY_FIELDS[field] : () => new Problem('is not a known field');
+    const read = check(body[field]);
+    if (read instanceof Problem) problems.push({ field, message: read.message });
+    else fields[field] = read;
+  }
+  if (problems.length > 0) throw ApiError.badRequest('Request is invalid.', problems);
+  return fields;
+}
+
+async function authenticate(request, pathCounterparty, scope) {
+  const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  const principal = token && (await verifier.verify(token).catch(() => null));
+  if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'A valid bearer token is required.', [], { 'www-authenticate': 'Bearer' });
+  if (pathCounterparty.toLowerCase() !== principal.counterpartyGuid) {
+    throw new ApiError(403, 'COUNTERPARTY_FORBIDDEN', 'The token does not grant access to this counterparty.');
+  }
+  if (!principal.scopes.has(scope)) throw new ApiError(403, 'INSUFFICIENT_SCOPE', `The token lacks the ${scope} scope.`);
+  return principal;
+}
+
+function readBody(request) {
+  if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
+    return Promise.reject(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json.'));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0; // an oversized body is read to its end (not kept), so the 413 reaches the client
+    request.on('data', (chunk) => (size += chunk.length) <= BODY_LIMIT_BYTES && chunks.push(chunk));
+    request.on('error', reject).on('end', () => (size > BODY_LIMIT_BYTES
+      ? reject(new ApiError(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large.'))
+      : resolve(Buffer.concat(chunks).toString('utf8'))));
+  });
+}
+
+/** BEGIN … COMMIT on one pooled connection; a unique violation becomes the service's 409 error. */
+async function inTransaction(work) {
+  const client = await pool.connect();
+  let broken;
+  try {
+    await client.query('BEGIN');
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError) => { broken = rollbackError; });
+    const conflict = error.code === UNIQUE_VIOLATION ? CONFLICT_BY_CONSTRAINT[error.constraint] : undefined;
+    throw conflict ? conflict() : error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** As CreateCustomerController + CreateCustomerHandler without an Idempotency-Key. */
+async function createCustomer(request, counterpartyGuid) {
+  const body = parseJsonBody(await readBody(request)); // before auth, as Fastify parses before Nest's guard
+  const principal = await authenticate(request, counterpartyGuid, SCOPE_WRITE);
+  const { login = null, iban = null, asset_code, asset_issuer, ...patch } = readCreateBody(body);
+  const authenticated = { principal, headers: request.headers }; // what write-http reads of a request
+  const profile = {
+    name: null, surname: null, paternal_name: null, phone_number: null, kyc_level: 0, is_disabled: false,
+    balance_allowed: Money.ZERO, balance_asset_code: null, balance_asset_issuer: null, segment: null, status: null,
+    ...patch,
+    branch_guid: branchForCreate(authenticated, patch.branch_guid),
+  };
+  const firstAccount = { iban, asset_code, asset_issuer };
+  const customer = Customer.create({ counterparty_guid: counterpartyGuid, login, profile, firstAccount }, new Date());
+  const state = customer.snapshot;
+  await inTransaction(async (client) => {
+    await client.query(INSERT_CUSTOMER_SQL, insertCustomerValues(state));
+    for (const account of state.accounts) await client.query(INSERT_ACCOUNT_SQL, insertAccountValues(state, account));
+    await client.query(outboxInsertSql(toOutboxMessages(customer, eventContext(authenticated))));
+  });
+  return { body: stringifyJson(createdCustomerView(state)), headers: { etag: entityTag(state.version) } };
+}
+
+/**
+ * As FindCustomersController + CustomerReadRepository.findPage (page and total at once), with
+ * the straightforward design's total: an exact count(*) under the page's own conditions. The
+ * service instead reads an unfiltered total from customer_counts; the report's "ours ÷
+ * framework-free" for lists is that design choice plus the framework, and "ours ÷ pgbench"
+ * compares with the service's own SQL.
+ */
+async function listCustomers(request, counterpartyGuid, searchParams) {
+  const principal = await authenticate(request, counterpartyGuid, SCOPE_READ);
+  const raw = Object.create(null); // repeated keys become arrays, as Fastify's query parser
+  for (const key of new Set(searchParams.keys())) {
+    const values = searchParams.getAll(key);
+    raw[key] = values.length === 1 ? values[0] : values;
+  }
+  const { filter, page } = parseCustomerListQuery(raw);
+  const sql = customerListSql({ counterpartyGuid: principal.counterpartyGuid, branchGuid: principal.branchGuid }, filter, page);
+  const condition = /WHERE (.*) ORDER BY /s.exec(sql.page.text)[1];
+  const total = { text: `SELECT count(*) AS total FROM customer_list_view WHERE ${condition}`, values: sql.page.values.slice(0, -2) };
+  const [rows, totals] = await Promise.all([pool.query(sql.page), pool.query(total)]);
+  return { body: stringifyJson({ customers: rows.rows.map(toCustomerView), total: Number(totals.rows[0].total) }) };
+}
+
+function route(request) {
+  const queryAt = request.url.indexOf('?');
+  const pathname = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+  if (request.method === 'GET' && pathname === '/health') return { body: '{"status":"ok"}' };
+  const counterpartyGuid = CUSTOMERS_PATH.exec(pathname)?.[1];
+  if (counterpartyGuid && request.method === 'POST') return createCustomer(request, counterpartyGuid);
+  if (counterpartyGuid && request.method === 'GET') {
+    return listCustomers(request, counterpartyGuid, new URLSearchParams(queryAt === -1 ? '' : request.url.slice(queryAt + 1)));
+  }
+  throw new ApiError(404, 'NOT_FOUND', `Cannot ${request.method} ${pathname}`);
+}
+
+function send(response, requestId, status, body, headers = {}) {
+  const length = Buffer.byteLength(body);
+  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': length, 'x-request-id': requestId });
+  response.end(body);
+}
+
+const server = createServer(async (request, response) => {
+  const requestId = requestIdFor(request);
+  try {
+    const { body, headers } = await route(request);
+    send(response, requestId, 200, body, headers);
+  } catch (error) {
+    const { status, body, headers } = toErrorResponse(error, requestId);
+    send(response, requestId, status, stringifyJson(body), headers);
+  }
+});
+
+const host = process.env.HOST ?? '127.0.0.1';
+const port = Number(process.env.PORT ?? 3100);
+server.listen(port, host, () => process.stderr.write(`bare server listening on http://${host}:${port}\n`));
+
+const SHUTDOWN_GRACE_MS = 2000;
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, () => {
+    server.close(() => pool.end().then(() => process.exit(0)));
+    // Idle keep-alive connections close at once; a client mid-request gets a short grace.
+    setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+  });
+}

@@ -1,0 +1,346 @@
+// `npm run bench`: the service under load on loopback, each scenario followed at once by its
+// limits (pgbench running the same SQL; a framework-free node:http + pg server), on a seeded
+// database of 1,000,000 customers. Results: bench/results/<stamp>.{json,md} (see docs/performance.md).
+//
+//   npm run bench -- [--customers N] [--seconds S] [--connections C] [--only a,b] [--reuse]
+//
+// Everything runs locally and is bounded: every load lasts --seconds (default 20), the lag
+// scenario as long, and the whole run stops its servers on exit, Ctrl-C included.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { composeIBAN } from 'ibantools';
+import pg from 'pg';
+import { mintToken } from '../scripts/dev-auth.mjs';
+import { startLocalStack, freePorts } from '../scripts/local-stack/index.mjs';
+import { readPidFile } from '../scripts/local-stack/processes.mjs';
+import { spawnWithWatchdog, stopChild } from '../scripts/local-stack/watchdog.mjs';
+import { httpLoad } from './http-load.mjs';
+import { startMeasuring } from './measure.mjs';
+import { findPgbench, runPgbench } from './pgbench.mjs';
+import { writeReport } from './report.mjs';
+import { counterpartiesFor, DEFAULT_CUSTOMERS, seed } from './seed.mjs';
+import { createScript, getOneScript, listScript, updateScript } from './sql-limits.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const workDir = path.join(root, '.local', 'bench');
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
+const SAMPLE_SIZE = 20_000;
+const WARM_UP_SECONDS = 3;
+const SEARCH_TERM = 'kowal';
+const SCENARIOS = ['create', 'update', 'list', 'list-filtered', 'list-search', 'list-offset', 'get-one', 'projection-lag'];
+
+const { values: flags } = parseArgs({
+  options: {
+    customers: { type: 'string', default: String(DEFAULT_CUSTOMERS) },
+    seconds: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '32' },
+    'lag-rate': { type: 'string', default: '300' },
+    only: { type: 'string' },
+    reuse: { type: 'boolean', default: false },
+  },
+});
+const options = {
+  customers: positive('customers', 100),
+  seconds: positive('seconds', 1),
+  connections: positive('connections', 1),
+  lagRate: positive('lag-rate', 1),
+  scenarios: flags.only ? flags.only.split(',') : SCENARIOS,
+};
+const unknown = options.scenarios.filter((name) => !SCENARIOS.includes(name));
+if (unknown.length) usage(`unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
+
+const stopping = [];
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    log(`${signal}: stopping`);
+    void shutdown().finally(() => process.exit(130));
+  });
+}
+try {
+  await main();
+  await shutdown();
+  process.exit(0);
+} catch (error) {
+  log(`failed: ${error.stack ?? error.message}`);
+  await shutdown();
+  process.exit(1);
+}
+
+async function main() {
+  mkdirSync(workDir, { recursive: true });
+  const stack = await startLocalStack({ root, dataRoot: workDir, log });
+  stopping.push(stack.stop);
+  const databaseUrl = stack.databaseUrl;
+  quiesce.databaseUrl = databaseUrl;
+  const postmasterPid = readPidFile(path.join(workDir, 'postgres', 'postmaster.pid'));
+  const counterparties = await seeded(databaseUrl);
+  const sample = await sampleCustomers(databaseUrl);
+  const secret = randomBytes(32).toString('base64url');
+  const tokens = new Map();
+  for (const { guid } of counterparties) tokens.set(guid, `Bearer ${await mintToken({ secret, counterparty: guid, sub: 'bench-employee' })}`);
+
+  const [servicePort, barePort] = await freePorts(2);
+  const service = await startServer('service', [path.join(root, 'dist/apps/customer-service/src/main.js')], servicePort, '/api/v1', '/health/ready', {
+    DATABASE_URL: databaseUrl, KAFKA_BROKERS: stack.kafkaBrokers, AUTH_JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '1000000', API_PREFIX: '/api/v1',
+  });
+  const bare = await startServer('framework-free server', [path.join(root, 'bench/limits/bare-server.mjs')], barePort, '', '/health', {
+    DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: secret,
+  });
+  const pgbench = findPgbench();
+  if (!pgbench) log('pgbench not found (PostgreSQL client tools; PGBENCH=/path/to/pgbench): the SQL limits are skipped');
+
+  const largest = counterparties[0];
+  let serial = 0;
+  const createBody = (counterparty) => {
+    serial += 1;
+    return {
+      login: `bench.${process.pid}.${serial}@bench.example`,
+      name: 'Ada', surname: 'Kowalska', phone_number: `+4477${String(90_000_000 + (serial % 9_999_999)).padStart(8, '0')}`,
+      kyc_level: 1, segment: 'PL', status: 'active', balance_allowed: 1500.5,
+      iban: composeIBAN({ countryCode: 'DE', bban: `${counterparty.bank}${String(9_000_000_000 + serial).padStart(10, '0')}` }),
+      asset_code: 'EURC', asset_issuer: ISSUER,
+    };
+  };
+  const randomSampled = () => sample[Math.floor(Math.random() * sample.length)];
+  const createRequest = () => {
+    const counterparty = counterparties[serial % counterparties.length];
+    return {
+      method: 'POST', path: `/counterparty/${counterparty.guid}/customers`,
+      headers: { authorization: tokens.get(counterparty.guid) }, body: JSON.stringify(createBody(counterparty)),
+    };
+  };
+  const listRequest = (query) => () => ({
+    method: 'GET', path: `/counterparty/${largest.guid}/customers${query ? `?${query}` : ''}`, headers: { authorization: tokens.get(largest.guid) },
+  });
+  const sampleScript = (make) => make(SAMPLE_SIZE, largest.guid, createBody(largest));
+  const lists = {
+    list: '',
+    'list-filtered': 'kyc_levels=1&kyc_levels=2&segments=PL',
+    'list-search': `search_string=${SEARCH_TERM}`,
+    'list-offset': 'offset=50000',
+  };
+  const definitions = {
+    create: { ours: createRequest, bare: createRequest, sql: () => createScript(largest.guid, createBody(largest)) },
+    update: {
+      ours: () => {
+        const customer = randomSampled();
+        return {
+          method: 'PUT', path: `/counterparty/${customer.counterparty_guid}/customers/${customer.guid}`,
+          headers: { authorization: tokens.get(customer.counterparty_guid) },
+          body: JSON.stringify({ status: `reviewed-${serial++ % 1000}`, kyc_level: 2 }),
+        };
+      },
+      sql: () => sampleScript(updateScript),
+    },
+    ...Object.fromEntries(Object.entries(lists).map(([name, query]) => [
+      name,
+      { ours: listRequest(query), bare: listRequest(query), sql: () => listScript(largest.guid, Object.fromEntries(new URLSearchParams(query))) },
+    ])),
+    'get-one': {
+      ours: () => {
+        const customer = randomSampled();
+        return {
+          method: 'GET', path: `/counterparty/${customer.counterparty_guid}/customers/${customer.guid}`,
+          headers: { authorization: tokens.get(customer.counterparty_guid) },
+        };
+      },
+      sql: () => getOneScript(SAMPLE_SIZE),
+    },
+  };
+
+  const results = [];
+  for (const name of options.scenarios) {
+    if (name === 'projection-lag') {
+      results.push(await projectionLag({ databaseUrl, service, postmasterPid, createRequest }));
+      continue;
+    }
+    const definition = definitions[name];
+    const row = { scenario: name };
+    row.ours = await httpScenario(`${name} · service`, service, postmasterPid, definition.ours);
+    if (definition.bare) row.bare = await httpScenario(`${name} · framework-free`, bare, postmasterPid, definition.bare);
+    if (pgbench) row.sql = await sqlScenario(`${name} · pgbench`, { pgbench, databaseUrl, postmasterPid, ...definition.sql() });
+    results.push(row);
+  }
+  const files = writeReport({
+    root,
+    results,
+    setup: {
+      customers: options.customers, counterparties: counterparties.length, largestCounterparty: largest.size,
+      connections: options.connections, seconds: options.seconds, warmUpSeconds: WARM_UP_SECONDS, poolMax: 10,
+      pgbenchClients: 10, searchTerm: SEARCH_TERM, node: process.version, cores: os.cpus().length,
+    },
+  });
+  log(`results: ${files.map((file) => path.relative(root, file)).join(', ')}`);
+}
+
+async function httpScenario(label, server, postmasterPid, next) {
+  await quiesce();
+  const load = { baseUrl: server.url, next: () => withPrefix(server, next()), connections: options.connections };
+  log(`${label}: warm-up ${WARM_UP_SECONDS} s`);
+  await httpLoad({ ...load, seconds: WARM_UP_SECONDS });
+  log(`${label}: ${options.connections} connections, ${options.seconds} s`);
+  const measuring = startMeasuring({ serverPid: server.pid, postmasterPid });
+  const result = await httpLoad({ ...load, seconds: options.seconds });
+  const usage = measuring.stop();
+  log(`${label}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+  return { ...result, ...usage };
+}
+
+async function sqlScenario(label, { pgbench, databaseUrl, postmasterPid, script, defines }) {
+  await quiesce();
+  log(`${label}: 10 clients, ${options.seconds} s`);
+  const measuring = startMeasuring({ postmasterPid });
+  const result = await runPgbench({
+    binary: pgbench, databaseUrl, script, defines, clients: 10, seconds: options.seconds, workDir: path.join(workDir, 'pgbench'),
+  });
+  const usage = measuring.stop();
+  log(`${label}: ${result.tps} tx/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failed ${result.failed}`);
+  return { ...result, rps: result.tps, ...usage };
+}
+
+/**
+ * Creates at a steady rate; the lag of each event is processed_events.processed_at (the
+ * projector's transaction) − outbox.created_at (the create's transaction), both PostgreSQL's clock.
+ */
+async function projectionLag({ databaseUrl, service, postmasterPid, createRequest }) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await quiesce();
+    const { rows: [{ from }] } = await client.query('SELECT now() AS from');
+    log(`projection-lag: ${options.lagRate} creates/s for ${options.seconds} s`);
+    const measuring = startMeasuring({ serverPid: service.pid, postmasterPid });
+    const load = await httpLoad({ baseUrl: service.url, next: () => withPrefix(service, createRequest()), connections: options.connections, seconds: options.seconds, rate: options.lagRate });
+    const usage = measuring.stop();
+    const lagSql = `SELECT count(o.id)::int AS events, count(p.event_id)::int AS applied,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.processed_at - o.created_at) * 1000) AS p50,
+        percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM p.processed_at - o.created_at) * 1000) AS p99,
+        max(extract(epoch FROM p.processed_at - o.created_at) * 1000) AS max
+      FROM outbox o LEFT JOIN processed_events p ON p.event_id = o.id WHERE o.created_at >= $1`;
+    let lag;
+    for (let waited = 0; waited <= 30; waited += 1) {
+      ({ rows: [lag] } = await client.query(lagSql, [from]));
+      if (lag.applied === lag.events) break;
+      await sleep(1000);
+    }
+    const round = (ms) => Math.round(ms * 10) / 10;
+    const result = {
+      scenario: 'projection-lag',
+      ours: {
+        ...usage, requests: load.requests, rps: load.rps, p50Ms: load.p50Ms, p99Ms: load.p99Ms, non2xx: load.non2xx, errors: load.errors,
+        events: lag.events, applied: lag.applied, lagP50Ms: round(lag.p50), lagP99Ms: round(lag.p99), lagMaxMs: round(lag.max),
+      },
+    };
+    log(`projection-lag: ${lag.applied}/${lag.events} events applied, lag p50 ${result.ours.lagP50Ms} ms, p99 ${result.ours.lagP99Ms} ms`);
+    return result;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Seeds unless --reuse finds this size already seeded; returns the counterparties, largest first. */
+async function seeded(databaseUrl) {
+  const marker = path.join(workDir, 'seeded.json');
+  const counterparties = counterpartiesFor(options.customers);
+  const previous = existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : null;
+  if (flags.reuse && previous?.customers === options.customers) {
+    log(`--reuse: keeping the ${options.customers.toLocaleString('en')} customers seeded before (plus what earlier runs created)`);
+    return counterparties;
+  }
+  writeFileSync(marker, '{}');
+  await seed({ databaseUrl, customers: options.customers, log });
+  writeFileSync(marker, JSON.stringify({ customers: options.customers }));
+  return counterparties;
+}
+
+/** 20,000 random seeded customers, in memory for HTTP and in bench_sample (n = 1 …) for pgbench. */
+async function sampleCustomers(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('DROP TABLE IF EXISTS bench_sample');
+    await client.query(
+      `CREATE TABLE bench_sample AS SELECT row_number() OVER () AS n, guid, counterparty_guid
+         FROM (SELECT guid, counterparty_guid FROM customers ORDER BY random() LIMIT ${SAMPLE_SIZE}) s`,
+    );
+    await client.query('ALTER TABLE bench_sample ADD PRIMARY KEY (n)');
+    const { rows } = await client.query('SELECT guid, counterparty_guid FROM bench_sample ORDER BY n');
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+function withPrefix(server, request) {
+  return { ...request, path: `${server.prefix}${request.path}` };
+}
+
+/**
+ * Waits (≤ 60 s) until the events of the previous scenario are published and projected, so
+ * no scenario is measured while the relay and the projector still work off another's backlog.
+ * (pgbench's outbox rows carry a sample payload whose event_id is not the row's: the projector
+ * records them in projection_errors instead of applying them, which is still the same work.)
+ */
+async function quiesce() {
+  const client = new pg.Client({ connectionString: quiesce.databaseUrl });
+  await client.connect();
+  try {
+    const handled = async () => {
+      const { rows: [row] } = await client.query(
+        `SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL)::int AS unpublished,
+                (SELECT count(*) FROM processed_events)::int + (SELECT count(*) FROM projection_errors)::int AS handled`,
+      );
+      return row;
+    };
+    let previous = await handled();
+    for (let waited = 0; waited < 60; waited += 1) {
+      await sleep(1000);
+      const now = await handled();
+      if (now.unpublished === 0 && now.handled === previous.handled) return;
+      previous = now;
+    }
+    log('quiesce: the relay or projector still had a backlog after 60 s; measuring anyway');
+  } finally {
+    await client.end();
+  }
+}
+
+async function startServer(name, args, port, prefix, readyPath, env) {
+  const logFile = path.join(workDir, `${name.replace(/\W+/g, '-')}.log`);
+  const child = spawnWithWatchdog({
+    command: process.execPath, args, logFile, stopSignal: 'SIGTERM',
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
+  });
+  stopping.unshift(() => stopChild(child, { signal: 'SIGTERM', graceMs: 15_000 }));
+  const url = `http://127.0.0.1:${port}`;
+  for (const startedAt = Date.now(); Date.now() - startedAt < 60_000; await sleep(250)) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}); see ${path.relative(root, logFile)}`);
+    const ready = await fetch(`${url}${readyPath}`).then((response) => response.ok, () => false);
+    if (ready) {
+      log(`${name} ready on ${url} (pid ${child.pid})`);
+      return { url, pid: child.pid, prefix };
+    }
+  }
+  throw new Error(`${name} not ready after 60 s; see ${path.relative(root, logFile)}`);
+}
+
+async function shutdown() {
+  while (stopping.length) await stopping.shift()().catch((error) => log(`stop: ${error.message}`));
+}
+
+function positive(name, minimum) {
+  const value = Number(flags[name]);
+  if (!Number.isInteger(value) || value < minimum) usage(`--${name} must be an integer ≥ ${minimum}`);
+  return value;
+}
+
+function usage(problem) {
+  process.stderr.write(`${problem}\nusage: npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--only ${SCENARIOS.join(',')}] [--reuse]\n`);
+  process.exit(2);
+}

@@ -1,0 +1,110 @@
+// pgbench scripts made of the service's own SQL (exported by the compiled modules), with the
+// values a real request would bind. Per-transaction values (new guids, a random sampled
+// customer) come from one small `\gset` query first; everything else is bound once with -D.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { asPgbench } from './pgbench.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const compiled = (file) => require(path.join(root, 'dist/apps/customer-service/src', file));
+
+const repository = compiled('customers/persistence/customer.repository.js');
+const { outboxInsertSql } = compiled('outbox/outbox.writer.js');
+const { toOutboxMessages } = compiled('customers/customer-events.js');
+const { Customer } = compiled('customers/domain/customer.js');
+const { Money } = compiled('customers/domain/money.js');
+const { customerListSql } = compiled('customer-queries/find-customers/customer-list.sql.js');
+const { parseCustomerListQuery } = compiled('customer-queries/find-customers/customer-list.params.js');
+const { CUSTOMER_SELECT } = compiled('customer-queries/read-model/read-model.sql.js');
+
+/** A sampled customer for this transaction: :sample_guid, :sample_cp (table bench_sample, 1 … n). */
+const SAMPLE = (size) => `\\set n random(1, ${size})\nSELECT guid AS sample_guid, counterparty_guid AS sample_cp FROM bench_sample WHERE n = :n \\gset`;
+
+function merge(parts) {
+  return {
+    sql: parts.map((part) => part.sql).join(';\n'),
+    defines: Object.assign({}, ...parts.map((part) => part.defines)),
+  };
+}
+
+/** A customer as the create handler builds it (same domain code), for the statements' values. */
+function sampleCustomer(counterpartyGuid, body) {
+  const { login, iban, asset_code, asset_issuer, ...profile } = body;
+  const customer = Customer.create(
+    {
+      counterparty_guid: counterpartyGuid,
+      login,
+      profile: {
+        name: null, surname: null, paternal_name: null, phone_number: null, kyc_level: 0, is_disabled: false,
+        balance_allowed: Money.ZERO, balance_asset_code: null, balance_asset_issuer: null, segment: null, status: null,
+        branch_guid: null, ...profile,
+      },
+      firstAccount: { iban, asset_code, asset_issuer },
+    },
+    new Date(),
+  );
+  return { customer, messages: toOutboxMessages(customer, { actor: { sub: 'bench-employee', branch_guid: null } }) };
+}
+
+/** BEGIN; INSERT customer; INSERT account; INSERT outbox; COMMIT — the create handler's transaction. */
+export function createScript(counterpartyGuid, body) {
+  const { customer, messages } = sampleCustomer(counterpartyGuid, body);
+  const state = customer.snapshot;
+  const statements = merge([
+    asPgbench({ text: repository.INSERT_CUSTOMER_SQL, values: repository.insertCustomerValues(state) }, 'c', { 1: 'guid', 3: 'login' }),
+    asPgbench(
+      { text: repository.INSERT_ACCOUNT_SQL, values: repository.insertAccountValues(state, state.accounts[0]) },
+      'a',
+      { 1: 'account', 2: 'guid', 4: 'iban' },
+    ),
+    asPgbench(outboxInsertSql(messages), 'o', { 1: 'event', 3: 'guid' }),
+  ]);
+  // Fresh per transaction, as a request would bring them: guids, login, IBAN, event id.
+  const fresh =
+    `SELECT g AS guid, 'pgbench.' || g || '@bench.example' AS login, gen_random_uuid() AS account, ` +
+    `'DE' || lpad((random() * 1e18)::bigint::text, 20, '0') AS iban, gen_random_uuid() AS event FROM (SELECT gen_random_uuid() AS g) s \\gset`;
+  return { script: `${fresh}\nBEGIN;\n${statements.sql};\nCOMMIT;`, defines: statements.defines };
+}
+
+/** The update handler's transaction: lock and load, save the profile, append the event. */
+export function updateScript(sampleSize, counterpartyGuid, body) {
+  const { customer, messages } = sampleCustomer(counterpartyGuid, body);
+  const state = { ...customer.snapshot, version: 2 };
+  const sampled = { 1: 'sample_guid', 2: 'sample_cp' };
+  const statements = merge([
+    asPgbench({ text: repository.LOCK_CUSTOMER_SQL, values: [state.guid, state.counterparty_guid] }, 'l', sampled),
+    asPgbench({ text: repository.SELECT_ACCOUNTS_SQL, values: [state.guid] }, 's', { 1: 'sample_guid' }),
+    asPgbench({ text: repository.UPDATE_PROFILE_SQL, values: updateValues(state) }, 'u', sampled),
+    asPgbench(outboxInsertSql(messages), 'o', { 1: 'event', 3: 'sample_guid' }),
+  ]);
+  return {
+    script: `${SAMPLE(sampleSize)}\nSELECT gen_random_uuid() AS event \\gset\nBEGIN;\n${statements.sql};\nCOMMIT;`,
+    defines: statements.defines,
+  };
+}
+
+function updateValues(state) {
+  return [
+    state.guid, state.counterparty_guid, state.name, state.surname, state.paternal_name, state.phone_number, state.kyc_level,
+    state.is_disabled, state.balance_allowed.toString(), state.balance_asset_code, state.balance_asset_issuer,
+    state.branch_guid, state.segment, state.status, state.version, state.updated_at,
+  ];
+}
+
+/** The list's page and total queries (the same the query handler runs), one after the other. */
+export function listScript(counterpartyGuid, query) {
+  const { filter, page } = parseCustomerListQuery(query);
+  const sql = customerListSql({ counterpartyGuid, branchGuid: null }, filter, page);
+  const statements = merge([asPgbench(sql.page, 'p'), asPgbench(sql.total, 't')]);
+  return { script: `${statements.sql};`, defines: statements.defines };
+}
+
+/** GET one: the read model's row of a random sampled customer. */
+export function getOneScript(sampleSize) {
+  return {
+    script: `${SAMPLE(sampleSize)}\nSELECT ${CUSTOMER_SELECT.replace(/\s*\n\s*/g, ' ')} FROM customer_list_view WHERE counterparty_guid = :sample_cp AND customer_guid = :sample_guid;`,
+    defines: {},
+  };
+}
