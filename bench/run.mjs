@@ -33,6 +33,8 @@ const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
 const SAMPLE_SIZE = 20_000;
 const WARM_UP_SECONDS = 3;
 const SEARCH_TERM = 'kowal';
+/** Five digits that differ between runs, so the IBANs a run creates are new even with --reuse. */
+const RUN_TAG = String(Math.floor(Date.now() / 1000) % 100_000).padStart(5, '0');
 const SCENARIOS = ['create', 'update', 'list', 'list-filtered', 'list-search', 'list-offset', 'get-one', 'projection-lag'];
 
 const { values: flags } = parseArgs({
@@ -100,10 +102,10 @@ async function main() {
   const createBody = (counterparty) => {
     serial += 1;
     return {
-      login: `bench.${process.pid}.${serial}@bench.example`,
+      login: `bench.${RUN_TAG}.${serial}@bench.example`,
       name: 'Ada', surname: 'Kowalska', phone_number: `+4477${String(90_000_000 + (serial % 9_999_999)).padStart(8, '0')}`,
       kyc_level: 1, segment: 'PL', status: 'active', balance_allowed: 1500.5,
-      iban: composeIBAN({ countryCode: 'DE', bban: `${counterparty.bank}${String(9_000_000_000 + serial).padStart(10, '0')}` }),
+      iban: composeIBAN({ countryCode: 'DE', bban: `${counterparty.bank}${RUN_TAG}${String(serial % 100_000).padStart(5, '0')}` }),
       asset_code: 'EURC', asset_issuer: ISSUER,
     };
   };
@@ -282,13 +284,14 @@ function withPrefix(server, request) {
 }
 
 /**
- * Waits (≤ 60 s) until the events of the previous scenario are published and projected, so
+ * Waits (≤ 30 s) until the events of the previous scenario are published and projected, so
  * no scenario is measured while the relay and the projector still work off another's backlog.
  * (pgbench's outbox rows carry a sample payload whose event_id is not the row's: the projector
  * records them in projection_errors instead of applying them, which is still the same work.)
  */
 async function quiesce() {
   const client = new pg.Client({ connectionString: quiesce.databaseUrl });
+  client.on('error', () => {}); // PostgreSQL stopping under us (Ctrl-C) is not worth a crash
   await client.connect();
   try {
     const handled = async () => {
@@ -299,13 +302,13 @@ async function quiesce() {
       return row;
     };
     let previous = await handled();
-    for (let waited = 0; waited < 60; waited += 1) {
+    for (let waited = 0; waited < 30; waited += 1) {
       await sleep(1000);
       const now = await handled();
       if (now.unpublished === 0 && now.handled === previous.handled) return;
       previous = now;
     }
-    log('quiesce: the relay or projector still had a backlog after 60 s; measuring anyway');
+    log('quiesce: the relay or projector still had a backlog after 30 s; measuring anyway');
   } finally {
     await client.end();
   }
@@ -319,7 +322,8 @@ async function startServer(name, args, port, prefix, readyPath, env) {
   });
   stopping.unshift(() => stopChild(child, { signal: 'SIGTERM', graceMs: 15_000 }));
   const url = `http://127.0.0.1:${port}`;
-  for (const startedAt = Date.now(); Date.now() - startedAt < 60_000; await sleep(250)) {
+  // Generous: the service applies pending migrations first (on 1,000,000 customers, rebuilding indexes).
+  for (const startedAt = Date.now(); Date.now() - startedAt < 300_000; await sleep(250)) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}); see ${path.relative(root, logFile)}`);
     const ready = await fetch(`${url}${readyPath}`).then((response) => response.ok, () => false);
     if (ready) {
@@ -327,7 +331,7 @@ async function startServer(name, args, port, prefix, readyPath, env) {
       return { url, pid: child.pid, prefix };
     }
   }
-  throw new Error(`${name} not ready after 60 s; see ${path.relative(root, logFile)}`);
+  throw new Error(`${name} not ready after 300 s; see ${path.relative(root, logFile)}`);
 }
 
 async function shutdown() {

@@ -195,9 +195,7 @@ async function listCustomers(request, counterpartyGuid, searchParams) {
   }
   const { filter, page } = parseCustomerListQuery(raw);
   const sql = customerListSql({ counterpartyGuid: principal.counterpartyGuid, branchGuid: principal.branchGuid }, filter, page);
-  const condition = /WHERE (.*) ORDER BY /s.exec(sql.page.text)[1];
-  const total = { text: `SELECT count(*) AS total FROM customer_list_view WHERE ${condition}`, values: sql.page.values.slice(0, -2) };
-  const [rows, totals] = await Promise.all([pool.query(sql.page), pool.query(total)]);
+  const [rows, totals] = await Promise.all([pool.query(sql.page), pool.query(sql.count)]);
   return { body: stringifyJson({ customers: rows.rows.map(toCustomerView), total: Number(totals.rows[0].total) }) };
 }
 

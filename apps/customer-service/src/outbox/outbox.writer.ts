@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { queryPrepared } from '../database/prepared';
 
 /** One message for the relay to publish. */
 export interface OutboxMessage {
@@ -21,7 +22,7 @@ export class OutboxWriter {
   async append(db: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const { text, values } = outboxInsertSql(messages);
-    await db.query(text, values);
+    await queryPrepared(db, `insert-outbox-${messages.length}`, text, values);
   }
 }
 

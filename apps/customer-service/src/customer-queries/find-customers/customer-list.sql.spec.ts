@@ -27,7 +27,9 @@ describe('customerListSql', () => {
     const sql = customerListSql(branch, { is_disabled: false, kyc_levels: [1] }, page);
     expect(sql.page.text).toContain('counterparty_guid = $1 AND branch_guid = $2');
     expect(sql.page.values.slice(0, 2)).toEqual([scope.counterpartyGuid, branch.branchGuid]);
-    expect(sql.total.text).toContain('counterparty_guid = $1 AND branch_guid = $2');
+    expect(sql.total.text).toContain('counterparty_guid = $1 AND branch_key = $2 AND kyc_level = ANY($3::int[])');
+    const searched = customerListSql(branch, { is_disabled: false, search_string: 'x' }, page);
+    expect(searched.total.text).toContain('counterparty_guid = $1 AND branch_guid = $2');
   });
 
   it.each(ORDERINGS)('orders %s by its column, ties by customer_guid in the same direction', (ordering) => {
@@ -42,13 +44,25 @@ describe('customerListSql', () => {
     expect(() => customerListSql(scope, { is_disabled: false }, { ...page, ordering: 'guid' as never })).toThrow('allowlist');
   });
 
-  it('reads the unfiltered total from customer_counts, and counts matches otherwise', () => {
+  it('reads totals filtered at most by kyc_levels and segments from customer_counts, and counts matches otherwise', () => {
     expect(customerListSql(scope, { is_disabled: false }, page).total.text).toMatch(/sum\(enabled\).*FROM customer_counts/);
     expect(customerListSql(scope, { is_disabled: true }, page).total.text).toMatch(/sum\(enabled \+ disabled\).*FROM customer_counts/);
-    const filtered = customerListSql(scope, { is_disabled: false, segments: ['PL'] }, { ...page, limit: 5, offset: 10 });
-    expect(filtered.total.text).toMatch(/^SELECT count\(\*\) AS total FROM customer_list_view WHERE .*segment = ANY\(\$2::text\[\]\)$/);
-    expect(filtered.total.values).toEqual([scope.counterpartyGuid, ['PL']]);
-    expect(filtered.page.values).toEqual([scope.counterpartyGuid, ['PL'], 5, 10]);
+    const bucketed = customerListSql(scope, { is_disabled: false, kyc_levels: [1, 2], segments: ['PL'] }, page).total;
+    expect(bucketed.text).toBe(
+      'SELECT coalesce(sum(enabled), 0) AS total FROM customer_counts WHERE counterparty_guid = $1 AND kyc_level = ANY($2::int[]) AND segment_key = ANY($3::text[])',
+    );
+    expect(bucketed.values).toEqual([scope.counterpartyGuid, [1, 2], ['PL']]);
+    const filtered = customerListSql(scope, { is_disabled: false, statuses: ['active'] }, { ...page, limit: 5, offset: 10 });
+    expect(filtered.total.text).toMatch(/^SELECT count\(\*\) AS total FROM customer_list_view WHERE .*status = ANY\(\$2::text\[\]\)$/);
+    expect(filtered.total.values).toEqual([scope.counterpartyGuid, ['active']]);
+    expect(filtered.page.values).toEqual([scope.counterpartyGuid, ['active'], 5, 10]);
+  });
+
+  it('chooses the page ids under LIMIT/OFFSET first, then fetches their rows in the same order', () => {
+    const { text } = customerListSql(scope, { is_disabled: false }, { ...page, offset: 50_000 }).page;
+    expect(text).toMatch(
+      /^SELECT .* FROM customer_list_view WHERE customer_guid IN \(SELECT customer_guid FROM customer_list_view WHERE .* LIMIT \$2 OFFSET \$3\) ORDER BY customer_list_view\.created_at DESC, customer_list_view\.customer_guid DESC$/s,
+    );
   });
 
   it('escapes LIKE wildcards in search_string so they match literally', () => {

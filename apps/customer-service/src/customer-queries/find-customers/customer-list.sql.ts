@@ -37,22 +37,29 @@ const BOUNDS: [keyof CustomerListFilter, (p: string) => string][] = [
   ['max_updated_at', (p) => `updated_at <= ${p}::timestamptz`],
 ];
 
+/** Filters customer_counts can answer (its buckets); any other filter makes the total a count(*). */
+const COUNTED_FILTERS = new Set<keyof CustomerListFilter>(['is_disabled', 'kyc_levels', 'segments']);
+
 export interface CustomerListSql {
   page: SqlQuery;
-  /** Counts every match; from customer_counts when no filter but "include disabled" is set. */
+  /** Counts every match: a sum over customer_counts when only counted filters are set, else `count`. */
   total: SqlQuery;
+  /** count(*) of every match under the page's conditions. */
+  count: SqlQuery;
 }
 
 /**
  * The list's SQL: every value a placeholder, every column and direction from the tables above.
  * Ties are broken by customer_guid in the same direction, so each ordering is one index scan
  * ((counterparty_guid, column, customer_guid), forwards or backwards) and pages are stable.
+ * The page's ids are chosen first and its rows fetched after (a "deferred join"): the ordering
+ * indexes include is_disabled and branch_guid, so without other filters the ids come from an
+ * index-only scan, and a deep offset skips index entries instead of table rows.
  */
 export function customerListSql(scope: ReadScope, filter: CustomerListFilter, page: CustomerListPage): CustomerListSql {
   const params = new SqlParams();
   const where = [`counterparty_guid = ${params.add(scope.counterpartyGuid)}`];
   if (scope.branchGuid !== null) where.push(`branch_guid = ${params.add(scope.branchGuid)}`);
-  const scopeOnly = where.length;
   if (!filter.is_disabled) where.push('NOT is_disabled');
   for (const [name, column, type] of ANY_OF) {
     const values = filter[name];
@@ -71,25 +78,26 @@ export function customerListSql(scope: ReadScope, filter: CustomerListFilter, pa
     where.push(`search_text LIKE lower(${params.add(pattern)})`);
   }
   const { column, direction } = orderOf(page.ordering);
-  const filtered = where.length > scopeOnly + (filter.is_disabled ? 0 : 1);
+  const counted = (Object.keys(filter) as (keyof CustomerListFilter)[]).every((name) => COUNTED_FILTERS.has(name) || filter[name] === undefined);
   const condition = where.join(' AND ');
-  const pageParams = params.values.slice();
+  const countParams = params.values.slice();
+  // Qualified: a bare name would resolve to the SELECT list's alias (balance_allowed::text).
+  const order = `ORDER BY customer_list_view.${column} ${direction}, customer_list_view.customer_guid ${direction}`;
   const pageSql =
-    `SELECT ${CUSTOMER_SELECT} FROM customer_list_view WHERE ${condition} ` +
-    // Qualified: a bare name would resolve to the SELECT list's alias (balance_allowed::text).
-    `ORDER BY customer_list_view.${column} ${direction}, customer_list_view.customer_guid ${direction} ` +
-    `LIMIT ${params.add(page.limit)} OFFSET ${params.add(page.offset)}`;
-  return {
-    page: { text: pageSql, values: params.values },
-    total: filtered ? { text: `SELECT count(*) AS total FROM customer_list_view WHERE ${condition}`, values: pageParams } : countsLookup(scope, filter.is_disabled),
-  };
+    `SELECT ${CUSTOMER_SELECT} FROM customer_list_view WHERE customer_guid IN (` +
+    `SELECT customer_guid FROM customer_list_view WHERE ${condition} ${order} LIMIT ${params.add(page.limit)} OFFSET ${params.add(page.offset)}) ` +
+    order;
+  const count = { text: `SELECT count(*) AS total FROM customer_list_view WHERE ${condition}`, values: countParams };
+  return { page: { text: pageSql, values: params.values }, total: counted ? countsLookup(scope, filter) : count, count };
 }
 
-function countsLookup(scope: ReadScope, includeDisabled: boolean): SqlQuery {
+function countsLookup(scope: ReadScope, filter: CustomerListFilter): SqlQuery {
   const params = new SqlParams();
   const where = [`counterparty_guid = ${params.add(scope.counterpartyGuid)}`];
   if (scope.branchGuid !== null) where.push(`branch_key = ${params.add(scope.branchGuid)}`);
-  const sum = includeDisabled ? 'sum(enabled + disabled)' : 'sum(enabled)';
+  if (filter.kyc_levels) where.push(`kyc_level = ANY(${params.add(filter.kyc_levels)}::int[])`);
+  if (filter.segments) where.push(`segment_key = ANY(${params.add(filter.segments)}::text[])`);
+  const sum = filter.is_disabled ? 'sum(enabled + disabled)' : 'sum(enabled)';
   return { text: `SELECT coalesce(${sum}, 0) AS total FROM customer_counts WHERE ${where.join(' AND ')}`, values: params.values };
 }
 

@@ -117,7 +117,7 @@ describe('projector killed with SIGKILL mid-batch', () => {
       const expectedAccounts = await db.query(`SELECT * FROM (${DERIVED_ACCOUNTS}) d WHERE counterparty_guid = $1 ORDER BY wallet_account_guid`, [counterparty]);
       expect(accounts.rows).toHaveLength(CUSTOMERS * 2);
       expect(accounts.rows).toEqual(expectedAccounts.rows);
-      const counts = await db.query(`SELECT enabled::int, disabled::int FROM customer_counts WHERE counterparty_guid = $1`, [counterparty]);
+      const counts = await db.query(`SELECT sum(enabled)::int AS enabled, sum(disabled)::int AS disabled FROM customer_counts WHERE counterparty_guid = $1`, [counterparty]);
       expect(counts.rows).toEqual([{ enabled: CUSTOMERS, disabled: 0 }]);
     });
   });

@@ -41,7 +41,8 @@ const processedOf = (guid: string) =>
   withDb(async (db) => (await db.query(`SELECT event_id FROM processed_events WHERE customer_guid = $1`, [guid])).rows.map((r) => r.event_id));
 const countsOf = (counterparty: string) =>
   withDb(async (db) => (await db.query(
-    `SELECT branch_key, enabled::int, disabled::int FROM customer_counts WHERE counterparty_guid = $1 AND (enabled <> 0 OR disabled <> 0) ORDER BY branch_key`,
+    `SELECT branch_key, sum(enabled)::int AS enabled, sum(disabled)::int AS disabled FROM customer_counts WHERE counterparty_guid = $1
+      GROUP BY branch_key HAVING sum(enabled) <> 0 OR sum(disabled) <> 0 ORDER BY branch_key`,
     [counterparty],
   )).rows);
 

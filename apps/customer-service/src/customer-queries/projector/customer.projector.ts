@@ -6,7 +6,7 @@ import { KafkaClient } from '../../kafka/kafka-client';
 import { TopicProvisioner } from '../../kafka/topic-provisioner';
 import { parseCustomerEvent } from './customer-event.parser';
 import { ProjectionMetrics } from './projection.metrics';
-import { ReadModelWriter } from './read-model.writer';
+import { ApplyOutcome, CountDeltas, ReadModelWriter } from './read-model.writer';
 
 /**
  * SQLSTATE classes the database raises for values it refuses (22 data exception, 23
@@ -16,11 +16,22 @@ import { ReadModelWriter } from './read-model.writer';
  */
 const REFUSED_VALUE = /^2[23]/;
 
+const sqlState = (error: unknown) => (error as { driverError?: { code?: unknown } }).driverError?.code;
+const isRefusedValue = (error: unknown) => {
+  const code = sqlState(error);
+  return typeof code === 'string' && REFUSED_VALUE.test(code);
+};
+
+/** Messages applied per transaction: one commit (and one WAL flush) for up to this many. */
+const CHUNK = 200;
+
 /**
- * The projector role: a consumer group on the events topic that keeps the read model. Each
- * message is applied in its own transaction (event id + snapshot + counts); its offset is
- * resolved only after that commit, so a crash repeats messages (absorbed by the event-id
- * record and the version guard) but never loses one.
+ * The projector role: a consumer group on the events topic that keeps the read model. The
+ * messages of a fetched batch are applied in chunks, one transaction per chunk (event ids +
+ * snapshots + net count changes); offsets are resolved only after that commit, so a crash
+ * repeats messages (absorbed by the event-id record and the version guard) but never loses
+ * one. A chunk the database refuses is applied again one message per transaction, so only the
+ * refused message is recorded and skipped.
  */
 @Injectable()
 export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestroy {
@@ -73,12 +84,36 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    for (const message of batch.messages) {
+    for (let from = 0; from < batch.messages.length; from += CHUNK) {
       if (!isRunning() || isStale()) return;
-      await this.handle(batch.topic, batch.partition, message);
-      resolveOffset(message.offset);
+      const chunk = batch.messages.slice(from, from + CHUNK);
+      await this.handleChunk(batch.topic, batch.partition, chunk);
+      resolveOffset(chunk[chunk.length - 1].offset);
       await heartbeat();
     }
+  }
+
+  /** Applies a chunk in one transaction; if the database refuses a value, one by one instead. */
+  private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const observed: [ApplyOutcome, string][] = [];
+    const skipped: [string, string][] = [];
+    try {
+      await this.dataSource.transaction(async (db) => {
+        const counts = new CountDeltas();
+        for (const message of messages) {
+          const parsed = parseCustomerEvent(message.value, message.headers?.ce_id?.toString());
+          if (parsed.ok) observed.push([await this.writer.apply(db, parsed.event, counts), parsed.event.occurredAt]);
+          else skipped.push([message.offset, parsed.reason]);
+        }
+        await this.writer.writeCounts(db, counts);
+      });
+    } catch (error) {
+      if (!isRefusedValue(error)) throw error;
+      for (const message of messages) await this.handle(topic, partition, message);
+      return;
+    }
+    for (const [outcome, occurredAt] of observed) this.metrics.observe(outcome, occurredAt);
+    for (const [offset, reason] of skipped) await this.skip(topic, partition, offset, reason);
   }
 
   /** Applies one message, or records why it cannot be applied; throws only for retryable failures. */
@@ -90,10 +125,7 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
       const outcome = await this.dataSource.transaction((db) => this.writer.apply(db, parsed.event));
       this.metrics.observe(outcome, parsed.event.occurredAt);
     } catch (error) {
-      const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
-      if (typeof code === 'string' && REFUSED_VALUE.test(code)) {
-        return this.skip(topic, partition, message.offset, `refused by the database (SQLSTATE ${code})`);
-      }
+      if (isRefusedValue(error)) return this.skip(topic, partition, message.offset, `refused by the database (SQLSTATE ${sqlState(error)})`);
       throw error;
     }
   }

@@ -21,11 +21,11 @@ export const ACCOUNT_COLUMNS = [
 const placeholders = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
 const CUSTOMER_VALUES = placeholders(CUSTOMER_COLUMNS.length);
 
-interface StoredCustomer {
+/** What the counts need of a customer: its bucket (counterparty, branch, KYC level, segment, enabled). */
+type CountedCustomer = Pick<CustomerRow, 'counterparty_guid' | 'branch_guid' | 'kyc_level' | 'segment' | 'is_disabled'>;
+
+interface StoredCustomer extends CountedCustomer {
   version: number;
-  counterparty_guid: string;
-  branch_guid: string | null;
-  is_disabled: boolean;
 }
 
 /**
@@ -37,7 +37,7 @@ interface StoredCustomer {
  */
 @Injectable()
 export class ReadModelWriter {
-  async apply(db: EntityManager, event: ProjectedEvent): Promise<ApplyOutcome> {
+  async apply(db: EntityManager, event: ProjectedEvent, counts?: CountDeltas): Promise<ApplyOutcome> {
     const { customer } = event;
     const recorded = await db.query(
       `INSERT INTO processed_events (event_id, customer_guid, version) VALUES ($1, $2, $3)
@@ -65,13 +65,19 @@ export class ReadModelWriter {
       );
     }
     await this.replaceAccounts(db, customer.customer_guid, event.accounts);
-    await this.adjustCounts(db, stored, customer);
+    if (counts) {
+      counts.move(stored, customer);
+    } else {
+      const own = new CountDeltas();
+      own.move(stored, customer);
+      await this.writeCounts(db, own);
+    }
     return 'applied';
   }
 
   private async lockStored(db: EntityManager, customerGuid: string): Promise<StoredCustomer | undefined> {
     const [row] = await db.query(
-      `SELECT version, counterparty_guid, branch_guid, is_disabled FROM customer_list_view WHERE customer_guid = $1 FOR UPDATE`,
+      `SELECT version, counterparty_guid, branch_guid, kyc_level, segment, is_disabled FROM customer_list_view WHERE customer_guid = $1 FOR UPDATE`,
       [customerGuid],
     );
     return row;
@@ -88,26 +94,50 @@ export class ReadModelWriter {
     );
   }
 
-  /** Moves the customer between (counterparty, branch, enabled/disabled) buckets if it changed bucket. */
-  private async adjustCounts(db: EntityManager, before: StoredCustomer | undefined, after: CustomerRow): Promise<void> {
-    const deltas = new Map<string, { counterparty: string; branch: string; enabled: number; disabled: number }>();
-    const add = (counterparty: string, branch: string | null, disabled: boolean, by: number) => {
-      const key = `${counterparty}/${branch ?? NO_BRANCH}`;
-      const delta = deltas.get(key) ?? { counterparty, branch: branch ?? NO_BRANCH, enabled: 0, disabled: 0 };
-      if (disabled) delta.disabled += by;
-      else delta.enabled += by;
-      deltas.set(key, delta);
-    };
-    if (before) add(before.counterparty_guid, before.branch_guid, before.is_disabled, -1);
-    add(after.counterparty_guid, after.branch_guid, after.is_disabled, 1);
-    const changed = [...deltas.entries()].filter(([, d]) => d.enabled !== 0 || d.disabled !== 0).sort(([a], [b]) => a.localeCompare(b));
-    for (const [, d] of changed) {
+  /**
+   * Adds the net changes to customer_counts, in key order: two transactions adding to the same
+   * count rows lock them in the same order, so they cannot deadlock.
+   */
+  async writeCounts(db: EntityManager, counts: CountDeltas): Promise<void> {
+    for (const d of counts.changed()) {
       await db.query(
-        `INSERT INTO customer_counts (counterparty_guid, branch_key, enabled, disabled) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (counterparty_guid, branch_key) DO UPDATE
+        `INSERT INTO customer_counts (counterparty_guid, branch_key, kyc_level, segment_key, enabled, disabled) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (counterparty_guid, branch_key, kyc_level, segment_key) DO UPDATE
            SET enabled = customer_counts.enabled + EXCLUDED.enabled, disabled = customer_counts.disabled + EXCLUDED.disabled`,
-        [d.counterparty, d.branch, d.enabled, d.disabled],
+        [...d.key, d.enabled, d.disabled],
       );
     }
+  }
+}
+
+/**
+ * Net changes to customer_counts over one or more applied events, by bucket (counterparty,
+ * branch, KYC level, segment; enabled or disabled), written once per transaction.
+ */
+export class CountDeltas {
+  private readonly deltas = new Map<string, { key: [string, string, number, string]; enabled: number; disabled: number }>();
+
+  /** A customer moved from `before` (absent for a new one) to `after`. */
+  move(before: CountedCustomer | undefined, after: CountedCustomer): void {
+    if (before) this.add(before, -1);
+    this.add(after, 1);
+  }
+
+  changed() {
+    return [...this.deltas.entries()]
+      .filter(([, d]) => d.enabled !== 0 || d.disabled !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, d]) => d);
+  }
+
+  private add(customer: CountedCustomer, by: number): void {
+    const key: [string, string, number, string] = [
+      customer.counterparty_guid, customer.branch_guid ?? NO_BRANCH, customer.kyc_level, customer.segment ?? '',
+    ];
+    const id = key.join('/');
+    const delta = this.deltas.get(id) ?? { key, enabled: 0, disabled: 0 };
+    if (customer.is_disabled) delta.disabled += by;
+    else delta.enabled += by;
+    this.deltas.set(id, delta);
   }
 }

@@ -192,10 +192,10 @@ async function recount(runner: QueryRunner, scope: string[]): Promise<void> {
   const where = scope.length ? 'WHERE counterparty_guid = $1' : '';
   await runner.query(`DELETE FROM customer_counts ${where}`, scope);
   await runner.query(
-    `INSERT INTO customer_counts (counterparty_guid, branch_key, enabled, disabled)
-     SELECT counterparty_guid, coalesce(branch_guid, '${NO_BRANCH}'::uuid),
+    `INSERT INTO customer_counts (counterparty_guid, branch_key, kyc_level, segment_key, enabled, disabled)
+     SELECT counterparty_guid, coalesce(branch_guid, '${NO_BRANCH}'::uuid), kyc_level, coalesce(segment, ''),
             count(*) FILTER (WHERE NOT is_disabled), count(*) FILTER (WHERE is_disabled)
-       FROM customer_list_view ${where} GROUP BY 1, 2`,
+       FROM customer_list_view ${where} GROUP BY 1, 2, 3, 4`,
     scope,
   );
 }

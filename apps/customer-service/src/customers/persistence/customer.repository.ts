@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Customer, CustomerState, Segment, WalletAccount } from '../domain/customer';
 import { CustomerError, IbanTakenError, LoginTakenError } from '../domain/customer-errors';
 import { Money } from '../domain/money';
+import { queryPrepared } from '../../database/prepared';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -59,21 +60,21 @@ export function insertAccountValues(customer: CustomerState, account: WalletAcco
 export class CustomerRepository {
   async insertNew(db: EntityManager, customer: CustomerState): Promise<void> {
     await translateConflicts(async () => {
-      await db.query(INSERT_CUSTOMER_SQL, insertCustomerValues(customer));
+      await queryPrepared(db, 'insert-customer', INSERT_CUSTOMER_SQL, insertCustomerValues(customer));
       for (const account of customer.accounts) await this.insertAccountRow(db, customer, account);
     });
   }
 
   /** Loads the customer with its accounts and locks its row until the transaction ends. */
   async lockForUpdate(db: EntityManager, counterpartyGuid: string, customerGuid: string): Promise<Customer | null> {
-    const [row] = await db.query(LOCK_CUSTOMER_SQL, [customerGuid, counterpartyGuid]);
+    const [row] = await queryPrepared<CustomerRow>(db, 'lock-customer', LOCK_CUSTOMER_SQL, [customerGuid, counterpartyGuid]);
     if (!row) return null;
-    const accounts = await db.query(SELECT_ACCOUNTS_SQL, [customerGuid]);
+    const accounts = await queryPrepared<WalletAccount>(db, 'select-accounts', SELECT_ACCOUNTS_SQL, [customerGuid]);
     return Customer.restore(toState(row, accounts));
   }
 
   async saveProfile(db: EntityManager, customer: CustomerState): Promise<void> {
-    await db.query(UPDATE_PROFILE_SQL, [
+    await queryPrepared(db, 'update-profile', UPDATE_PROFILE_SQL, [
       customer.guid, customer.counterparty_guid, customer.name, customer.surname, customer.paternal_name,
       customer.phone_number, customer.kyc_level, customer.is_disabled, customer.balance_allowed.toString(),
       customer.balance_asset_code, customer.balance_asset_issuer, customer.branch_guid, customer.segment,
@@ -89,7 +90,7 @@ export class CustomerRepository {
   }
 
   private async insertAccountRow(db: EntityManager, customer: CustomerState, account: WalletAccount): Promise<void> {
-    await db.query(INSERT_ACCOUNT_SQL, insertAccountValues(customer, account));
+    await queryPrepared(db, 'insert-account', INSERT_ACCOUNT_SQL, insertAccountValues(customer, account));
   }
 }
 
@@ -97,7 +98,9 @@ async function translateConflicts<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const { code, constraint } = (error as { driverError?: { code?: string; constraint?: string } }).driverError ?? {};
+    // node-postgres's error (prepared statements) or TypeORM's QueryFailedError wrapping it.
+    const failure = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+    const { code, constraint } = failure.driverError ?? failure;
     const conflict = code === UNIQUE_VIOLATION ? CONFLICT_BY_CONSTRAINT[constraint ?? ''] : undefined;
     throw conflict ? conflict() : error;
   }
