@@ -19,6 +19,7 @@ import { mintToken } from '../scripts/dev-auth.mjs';
 import { startLocalStack, freePorts } from '../scripts/local-stack/index.mjs';
 import { readPidFile } from '../scripts/local-stack/processes.mjs';
 import { spawnWithWatchdog, stopChild } from '../scripts/local-stack/watchdog.mjs';
+import { ISSUER, root } from './compiled.mjs';
 import { httpLoad } from './http-load.mjs';
 import { startMeasuring } from './measure.mjs';
 import { findPgbench, runPgbench } from './pgbench.mjs';
@@ -26,10 +27,8 @@ import { writeReport } from './report.mjs';
 import { counterpartiesFor, DEFAULT_CUSTOMERS, seed } from './seed.mjs';
 import { createScript, getOneScript, listScript, updateScript } from './sql-limits.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workDir = path.join(root, '.local', 'bench');
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
-const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
 const SAMPLE_SIZE = 20_000;
 const WARM_UP_SECONDS = 3;
 const SEARCH_TERM = 'kowal';
@@ -120,7 +119,6 @@ async function main() {
   const listRequest = (query) => () => ({
     method: 'GET', path: `/counterparty/${largest.guid}/customers${query ? `?${query}` : ''}`, headers: { authorization: tokens.get(largest.guid) },
   });
-  const sampleScript = (make) => make(SAMPLE_SIZE, largest.guid, createBody(largest));
   const lists = {
     list: '',
     'list-filtered': 'kyc_levels=1&kyc_levels=2&segments=PL',
@@ -138,7 +136,7 @@ async function main() {
           body: JSON.stringify({ status: `reviewed-${serial++ % 1000}`, kyc_level: 2 }),
         };
       },
-      sql: () => sampleScript(updateScript),
+      sql: () => updateScript(sample.length, largest.guid, createBody(largest)),
     },
     ...Object.fromEntries(Object.entries(lists).map(([name, query]) => [
       name,
@@ -152,7 +150,7 @@ async function main() {
           headers: { authorization: tokens.get(customer.counterparty_guid) },
         };
       },
-      sql: () => getOneScript(SAMPLE_SIZE),
+      sql: () => getOneScript(sample.length),
     },
   };
 

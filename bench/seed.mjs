@@ -9,7 +9,6 @@
 //
 //   node bench/seed.mjs [--customers N] [--counterparties N]   (DATABASE_URL, after `npm run build`)
 import { createHash, randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -17,16 +16,13 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { composeIBAN } from 'ibantools';
+import { compiled, ISSUER, require } from './compiled.mjs';
 import { progressBar } from './progress.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const compiled = (file) => require(path.join(root, 'dist/apps/customer-service/src', file));
 
 export const DEFAULT_CUSTOMERS = 1_000_000;
 export const DEFAULT_COUNTERPARTIES = 100;
 const BRANCHES_PER_COUNTERPARTY = 8;
-const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
 const SEEDED_TABLES = ['customers', 'wallet_accounts', 'customer_list_view', 'account_view'];
 const FIRST_NAMES = ['Anna', 'Maria', 'Olga', 'Elena', 'Sofia', 'Irina', 'Natalia', 'Ivan', 'Pavel', 'Sergei', 'Dmitri',
   'Alexei', 'Mikhail', 'Andrei', 'Jan', 'Piotr', 'Katarzyna', 'Agnieszka', 'Tomasz', 'Lukas', 'Jonas', 'Emma', 'Mia',

@@ -1,14 +1,9 @@
 // pgbench scripts made of the service's own SQL (exported by the compiled modules), with the
 // values a real request would bind. Per-transaction values (new guids, a random sampled
 // customer) come from one small `\gset` query first; everything else is bound once with -D.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compiled } from './compiled.mjs';
 import { asPgbench } from './pgbench.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const compiled = (file) => require(path.join(root, 'dist/apps/customer-service/src', file));
 
 const repository = compiled('customers/persistence/customer.repository.js');
 const { outboxInsertSql } = compiled('outbox/outbox.writer.js');

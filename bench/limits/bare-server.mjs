@@ -15,14 +15,9 @@
 //
 //   PORT=3100 HOST=127.0.0.1 DATABASE_URL=postgres://... AUTH_JWT_SECRET=... node bench/limits/bare-server.mjs
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { compiled } from '../compiled.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(import.meta.url);
-const compiled = (file) => require(path.join(root, 'dist/apps/customer-service/src', file));
 
 const { loadDatabaseConfig } = compiled('config/app-config');
 const { TokenVerifier } = compiled('auth/token-verifier');

@@ -1,0 +1,12 @@
+// Shared by the benchmark's scripts: the repository root, and the compiled service modules
+// (dist/, CommonJS, built by `npm run build`) they reuse so they run the service's own code.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const require = createRequire(import.meta.url);
+export const compiled = (file) => require(path.join(root, 'dist/apps/customer-service/src', file));
+
+/** The Stellar account that issues the benchmark's asset (EURC). */
+export const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
