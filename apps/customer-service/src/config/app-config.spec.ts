@@ -48,6 +48,7 @@ describe('loadConfig', () => {
     [{ OUTBOX_RETENTION_HOURS: '-1' }, 'OUTBOX_RETENTION_HOURS'],
     [{ OUTBOX_READY_MAX_AGE_MS: 'soon' }, 'OUTBOX_READY_MAX_AGE_MS'],
     [{ PROJECTOR_SESSION_TIMEOUT_MS: '1000' }, 'PROJECTOR_SESSION_TIMEOUT_MS'],
+    [{ PROJECTOR_CONCURRENCY: '0' }, 'PROJECTOR_CONCURRENCY'],
   ])('rejects %p with one line naming the setting', (override, expected) => {
     const message = checkEnvironment({ ...base, ...override });
     expect(message).toContain(expected);
@@ -61,12 +62,12 @@ describe('loadConfig', () => {
   });
 
   it('reads the projector and query settings, with defaults', () => {
-    expect(loadConfig(base).projector).toEqual({ groupId: 'customer-service.projector', fromBeginning: true, sessionTimeoutMs: 30_000 });
+    expect(loadConfig(base).projector).toEqual({ groupId: 'customer-service.projector', fromBeginning: true, sessionTimeoutMs: 30_000, concurrency: 3 });
     expect(loadConfig(base).queries).toEqual({ minVersionWaitMs: 3000 });
     const config = loadConfig({
-      ...base, PROJECTOR_GROUP_ID: 'read-model.v2', PROJECTOR_FROM_BEGINNING: 'false', PROJECTOR_SESSION_TIMEOUT_MS: '6000', MIN_VERSION_WAIT_MS: '0',
+      ...base, PROJECTOR_GROUP_ID: 'read-model.v2', PROJECTOR_FROM_BEGINNING: 'false', PROJECTOR_SESSION_TIMEOUT_MS: '6000', PROJECTOR_CONCURRENCY: '8', MIN_VERSION_WAIT_MS: '0',
     });
-    expect(config.projector).toEqual({ groupId: 'read-model.v2', fromBeginning: false, sessionTimeoutMs: 6000 });
+    expect(config.projector).toEqual({ groupId: 'read-model.v2', fromBeginning: false, sessionTimeoutMs: 6000, concurrency: 8 });
     expect(config.queries).toEqual({ minVersionWaitMs: 0 });
   });
 

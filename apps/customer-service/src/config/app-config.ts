@@ -64,6 +64,8 @@ export interface ProjectorConfig {
   fromBeginning: boolean;
   /** How long the group waits for a silent instance before moving its partitions (kill -9, network loss). */
   sessionTimeoutMs: number;
+  /** Partitions applied at once (kafkajs partitionsConsumedConcurrently), each on a kept connection. */
+  concurrency: number;
 }
 
 /** The read side's HTTP queries. */
@@ -110,6 +112,7 @@ export function loadConfig(env: Env): AppConfig {
       groupId: kafkaName(env, 'PROJECTOR_GROUP_ID', 'customer-service.projector', 'a Kafka consumer group id'),
       fromBeginning: bool(env, 'PROJECTOR_FROM_BEGINNING', true),
       sessionTimeoutMs: integer(env, 'PROJECTOR_SESSION_TIMEOUT_MS', 30_000, 6000, 300_000),
+      concurrency: integer(env, 'PROJECTOR_CONCURRENCY', 3, 1, 100),
     },
     queries: {
       minVersionWaitMs: integer(env, 'MIN_VERSION_WAIT_MS', 3000, 0, 30_000),

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { KafkaClient } from '../../kafka/kafka-client';
 import { TopicProvisioner } from '../../kafka/topic-provisioner';
-import { parseCustomerEvent } from './customer-event.parser';
+import { parseCustomerEvent, ProjectedEvent } from './customer-event.parser';
 import { ProjectionMetrics } from './projection.metrics';
-import { ApplyOutcome, CountDeltas, ReadModelWriter } from './read-model.writer';
+import { ApplyOutcome, ReadModelWriter } from './read-model.writer';
 
 /**
  * SQLSTATE classes the database raises for values it refuses (22 data exception, 23
@@ -16,7 +16,11 @@ import { ApplyOutcome, CountDeltas, ReadModelWriter } from './read-model.writer'
  */
 const REFUSED_VALUE = /^2[23]/;
 
-const sqlState = (error: unknown) => (error as { driverError?: { code?: unknown } }).driverError?.code;
+/** TypeORM wraps driver errors (driverError.code); prepared statements give node-postgres's own (code). */
+const sqlState = (error: unknown) => {
+  const { driverError, code } = error as { driverError?: { code?: unknown }; code?: unknown };
+  return driverError?.code ?? code;
+};
 const isRefusedValue = (error: unknown) => {
   const code = sqlState(error);
   return typeof code === 'string' && REFUSED_VALUE.test(code);
@@ -37,6 +41,8 @@ const CHUNK = 200;
 export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CustomerProjector.name);
   private consumer?: Consumer;
+  /** Connections the projector keeps between chunks, one per partition applied at once (see transaction()). */
+  private readonly idleRunners: QueryRunner[] = [];
   private starting?: Promise<void>;
   private stopped = false;
   private stop!: () => void;
@@ -64,6 +70,7 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
     this.stop();
     await this.starting;
     await this.consumer?.disconnect().catch(() => undefined);
+    await Promise.all(this.idleRunners.splice(0).map((runner) => release(runner)));
   }
 
   private async start(): Promise<void> {
@@ -79,7 +86,13 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic: this.config.kafka.eventsTopic, fromBeginning });
-    await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      // Partitions hold disjoint customers (keyed by customer); they share only count rows,
+      // which every transaction locks in key order.
+      partitionsConsumedConcurrently: this.config.projector.concurrency,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
     this.logger.log(`projecting ${this.config.kafka.eventsTopic} as consumer group ${groupId}`);
   }
 
@@ -95,24 +108,22 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
 
   /** Applies a chunk in one transaction; if the database refuses a value, one by one instead. */
   private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
-    const observed: [ApplyOutcome, string][] = [];
+    const events: ProjectedEvent[] = [];
     const skipped: [string, string][] = [];
+    for (const message of messages) {
+      const parsed = parseCustomerEvent(message.value, message.headers?.ce_id?.toString());
+      if (parsed.ok) events.push(parsed.event);
+      else skipped.push([message.offset, parsed.reason]);
+    }
+    let outcomes: ApplyOutcome[];
     try {
-      await this.dataSource.transaction(async (db) => {
-        const counts = new CountDeltas();
-        for (const message of messages) {
-          const parsed = parseCustomerEvent(message.value, message.headers?.ce_id?.toString());
-          if (parsed.ok) observed.push([await this.writer.apply(db, parsed.event, counts), parsed.event.occurredAt]);
-          else skipped.push([message.offset, parsed.reason]);
-        }
-        await this.writer.writeCounts(db, counts);
-      });
+      outcomes = await this.transaction((db) => this.writer.apply(db, events));
     } catch (error) {
       if (!isRefusedValue(error)) throw error;
       for (const message of messages) await this.handle(topic, partition, message);
       return;
     }
-    for (const [outcome, occurredAt] of observed) this.metrics.observe(outcome, occurredAt);
+    outcomes.forEach((outcome, i) => this.metrics.observe(outcome, events[i].occurredAt));
     for (const [offset, reason] of skipped) await this.skip(topic, partition, offset, reason);
   }
 
@@ -122,10 +133,32 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
     const parsed = parseCustomerEvent(message.value, ceId);
     if (!parsed.ok) return this.skip(topic, partition, message.offset, parsed.reason);
     try {
-      const outcome = await this.dataSource.transaction((db) => this.writer.apply(db, parsed.event));
+      const [outcome] = await this.transaction((db) => this.writer.apply(db, [parsed.event]));
       this.metrics.observe(outcome, parsed.event.occurredAt);
     } catch (error) {
       if (isRefusedValue(error)) return this.skip(topic, partition, message.offset, `refused by the database (SQLSTATE ${sqlState(error)})`);
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction on a connection the projector keeps: under load the pool's
+   * connections are queued for by the API's requests, and a chunk waiting behind them is lag.
+   * (They count in DATABASE_POOL_MAX: one per partition applied at once.) After a failure the
+   * connection is given back and a new one taken for the next attempt.
+   */
+  private async transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.idleRunners.pop() ?? this.dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      const result = await work(runner.manager);
+      await runner.commitTransaction();
+      if (this.stopped) await release(runner);
+      else this.idleRunners.push(runner);
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await release(runner);
       throw error;
     }
   }
@@ -140,4 +173,8 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
     );
     this.metrics.observe('malformed');
   }
+}
+
+async function release(runner: QueryRunner): Promise<void> {
+  await runner.release().catch(() => undefined);
 }
