@@ -21,6 +21,7 @@ const logToStderr = (line) => process.stderr.write(`[local-stack] ${line}\n`);
  * @param {boolean} [options.needKafka=true]
  * @param {string} [options.database='customer_service']
  * @param {boolean} [options.ephemeral=false] data thrown away afterwards (tests): skip fsync
+ * @param {string[]} [options.postgresSettings=[]] extra server settings, `name=value` (passed as -c)
  * @param {(line: string) => void} [options.log]
  * @returns {Promise<{ databaseUrl?: string, kafkaBrokers?: string, kafkaPid?: number, stop: () => Promise<void> }>}
  */
@@ -34,6 +35,7 @@ export async function startLocalStack({
   needKafka = true,
   database = 'customer_service',
   ephemeral = false,
+  postgresSettings = [],
   log = logToStderr,
 }) {
   const startedAt = Date.now();
@@ -41,7 +43,7 @@ export async function startLocalStack({
   // PostgreSQL starts while Maven (first run only) fetches Kafka; Kafka needs the jars.
   const [postgres, kafka] = await Promise.allSettled([
     needPostgres
-      ? startPostgres({ dataDir: path.join(dataRoot, 'postgres'), port: pgPort ?? anyPgPort, database, ephemeral, log })
+      ? startPostgres({ dataDir: path.join(dataRoot, 'postgres'), port: pgPort ?? anyPgPort, database, ephemeral, settings: postgresSettings, log })
       : undefined,
     needKafka
       ? ensureKafkaClasspath({ root, log }).then(() =>

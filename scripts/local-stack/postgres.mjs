@@ -25,9 +25,11 @@ const STOP_GRACE_MS = 15_000;
  * Starts PostgreSQL on 127.0.0.1:`port` with its data in `dataDir` (kept between runs),
  * and creates `database` if it does not exist.
  * `ephemeral: true` (test runs) turns off fsync: faster, and the data is thrown away anyway.
+ * `settings`: extra server settings (`name=value`, passed as -c), e.g. the benchmark's
+ * track_commit_timestamp.
  * @returns {Promise<{ url: string, pid: number, stop: () => Promise<void> }>}
  */
-export async function startPostgres({ dataDir, port, database, log = console.error, ephemeral = false }) {
+export async function startPostgres({ dataDir, port, database, log = console.error, ephemeral = false, settings = [] }) {
   dataDir = path.resolve(dataDir);
   await stopStalePostgres(dataDir, log);
   await assertPortFree(port, 'PostgreSQL');
@@ -38,7 +40,7 @@ export async function startPostgres({ dataDir, port, database, log = console.err
   writeFileSync(logFile, '');
   const child = spawnWithWatchdog({
     command: (await postgresBinaries()).postgres,
-    args: ['-D', dataDir, '-p', String(port), ...serverSettings(ephemeral)],
+    args: ['-D', dataDir, '-p', String(port), ...serverSettings(ephemeral, settings)],
     logFile,
     // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, stop now.
     stopSignal: 'SIGINT',
@@ -82,12 +84,13 @@ export async function stopStalePostgres(dataDir, log = console.error) {
 
 const urlFor = (port, database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 
-function serverSettings(ephemeral) {
+function serverSettings(ephemeral, extra) {
   const settings = [
     'listen_addresses=127.0.0.1',
     // TCP only: no socket files in /tmp that could clash between parallel runs.
     'unix_socket_directories=',
     ...(ephemeral ? ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'] : []),
+    ...extra,
   ];
   return settings.flatMap((setting) => ['-c', setting]);
 }
