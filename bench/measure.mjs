@@ -1,6 +1,7 @@
-// What a scenario costs the machine: CPU time of the server process and of PostgreSQL (every
-// backend, including those that exited during the run), and the server's peak RSS, read from
-// /proc (Linux). CPU is reported in % of one core over the scenario's wall time.
+// What a scenario costs the machine: CPU time of the server process (and of the service's
+// worker process, relay + projector, when there is one) and of PostgreSQL (every backend,
+// including those that exited during the run), and each process's peak RSS, read from /proc
+// (Linux). CPU is reported in % of one core over the scenario's wall time.
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -39,31 +40,47 @@ function postgresTicks(postmasterPid) {
   return ticks;
 }
 
-/**
- * Starts measuring; `stop()` returns { serverCpuPct, postgresCpuPct, serverRssMb, loadAvg }.
- * @param {{ serverPid?: number, postmasterPid: number }} pids
- */
-export function startMeasuring({ serverPid, postmasterPid }) {
-  const started = process.hrtime.bigint();
-  const serverStart = serverPid ? ownTicks(statOf(serverPid)) : 0;
-  const postgresStart = postgresTicks(postmasterPid);
+/** CPU (from `stop()`, in % of one core) and peak RSS of one process while measuring. */
+function processMeter(pid) {
+  const start = pid ? ownTicks(statOf(pid)) : 0;
   let peakRss = 0;
-  const sampleRss = () => {
-    const rss = serverPid ? statOf(serverPid)?.rss ?? 0 : 0;
-    peakRss = Math.max(peakRss, rss);
+  return {
+    sample() {
+      if (pid) peakRss = Math.max(peakRss, statOf(pid)?.rss ?? 0);
+    },
+    cpuTicks: () => (pid ? ownTicks(statOf(pid)) - start : null),
+    rssMb: () => (pid ? Math.round(peakRss / 1e5) / 10 : null),
   };
-  sampleRss();
-  const timer = setInterval(sampleRss, RSS_SAMPLE_MS);
+}
+
+/**
+ * Starts measuring; `stop()` returns { serverCpuPct, serverRssMb, workersCpuPct, workersRssMb,
+ * postgresCpuPct, loadAvg1m } (null for a process not given).
+ * @param {{ serverPid?: number, workersPid?: number, postmasterPid: number }} pids
+ */
+export function startMeasuring({ serverPid, workersPid, postmasterPid }) {
+  const started = process.hrtime.bigint();
+  const server = processMeter(serverPid);
+  const workers = processMeter(workersPid);
+  const postgresStart = postgresTicks(postmasterPid);
+  const sample = () => {
+    server.sample();
+    workers.sample();
+  };
+  sample();
+  const timer = setInterval(sample, RSS_SAMPLE_MS);
   return {
     stop() {
       clearInterval(timer);
-      sampleRss();
+      sample();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const pct = (ticks) => Math.round((ticks / TICKS_PER_SECOND / seconds) * 1000) / 10;
+      const pct = (ticks) => (ticks === null ? null : Math.round((ticks / TICKS_PER_SECOND / seconds) * 1000) / 10);
       return {
-        serverCpuPct: serverPid ? pct(ownTicks(statOf(serverPid)) - serverStart) : null,
+        serverCpuPct: pct(server.cpuTicks()),
+        serverRssMb: server.rssMb(),
+        workersCpuPct: pct(workers.cpuTicks()),
+        workersRssMb: workers.rssMb(),
         postgresCpuPct: pct(postgresTicks(postmasterPid) - postgresStart),
-        serverRssMb: serverPid ? Math.round(peakRss / 1e5) / 10 : null,
         loadAvg1m: Math.round(os.loadavg()[0] * 100) / 100,
       };
     },

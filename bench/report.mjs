@@ -16,7 +16,14 @@ const TARGETS = {
   'list-filtered': [['p99 ≤ 50 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 50]],
   'list-search': [['p99 ≤ 150 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 150]],
   'list-offset': [['p99 ≤ 100 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 100]],
-  'projection-lag': [['lag p99 ≤ 200 ms', (row) => row.ours?.lagP99Ms, (ms) => ms <= 200]],
+  'projection-lag': [
+    [
+      'lag p99 ≤ 200 ms',
+      // An event never applied has no lag to rank, but it certainly misses the target.
+      (row) => (row.ours && row.ours.applied < row.ours.events ? `${row.ours.events - row.ours.applied} events never applied` : row.ours?.lagP99Ms),
+      (ms) => typeof ms === 'number' && ms <= 200,
+    ],
+  ],
 };
 const RSS_LIMIT_MB = 300;
 
@@ -31,8 +38,9 @@ export function evaluate(results) {
       return { scenario: row.scenario, target, actual: actual ?? null, met: actual === undefined ? null : passes(actual) };
     }),
   );
-  const peakRss = Math.max(0, ...results.map((row) => row.ours?.serverRssMb ?? 0));
-  checks.push({ scenario: 'all', target: `service RSS ≤ ${RSS_LIMIT_MB} MB`, actual: peakRss, met: peakRss <= RSS_LIMIT_MB });
+  // Per process: the API process and the workers process (relay + projector) each.
+  const peakRss = Math.max(0, ...results.flatMap((row) => [row.ours?.serverRssMb ?? 0, row.ours?.workersRssMb ?? 0]));
+  checks.push({ scenario: 'all', target: `service RSS ≤ ${RSS_LIMIT_MB} MB (each process)`, actual: peakRss, met: peakRss <= RSS_LIMIT_MB });
   return checks;
 }
 
@@ -56,21 +64,23 @@ function toMarkdown({ setup, results, checks }) {
     '',
     `${setup.customers.toLocaleString('en')} customers over ${setup.counterparties} counterparties (largest: ${setup.largestCounterparty.toLocaleString('en')}); ` +
       `${setup.connections} HTTP connections for ${setup.seconds} s after a ${setup.warmUpSeconds} s warm-up; pgbench ${setup.pgbenchClients} clients ` +
-      `(= the service's pool); Node ${setup.node}. CPU in % of one core (this machine has ${setup.cores}).`,
+      `(= the service's pool); Node ${setup.node}. CPU in % of one core (this machine has ${setup.cores}). ` +
+      'The service runs as two processes (ADR 4): the API ("server"), and the relay + projector ("workers").',
     '',
-    '| scenario | who | req/s | p50 ms | p99 ms | server CPU | PostgreSQL CPU | server RSS MB | non-2xx / failed | ours ÷ this (req/s) |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | who | req/s | p50 ms | p99 ms | server CPU | workers CPU | PostgreSQL CPU | server RSS MB | workers RSS MB | non-2xx / failed | ours ÷ this (req/s) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of results) {
     const who = [['service', row.ours], ['framework-free', row.bare], ['pgbench (same SQL)', row.sql]].filter(([, r]) => r);
     for (const [name, r] of who) {
       lines.push(
-        `| ${row.scenario} | ${name} | ${cell(r.rps)} | ${cell(r.p50Ms)} | ${cell(r.p99Ms)} | ${cell(r.serverCpuPct, '%')} | ` +
-          `${cell(r.postgresCpuPct, '%')} | ${cell(r.serverRssMb)} | ${cell(r.non2xx ?? r.failed)} | ${r === row.ours ? '' : cell(ratio(row.ours.rps, r.rps))} |`,
+        `| ${row.scenario} | ${name} | ${cell(r.rps)} | ${cell(r.p50Ms)} | ${cell(r.p99Ms)} | ${cell(r.serverCpuPct, '%')} | ${cell(r.workersCpuPct, '%')} | ` +
+          `${cell(r.postgresCpuPct, '%')} | ${cell(r.serverRssMb)} | ${cell(r.workersRssMb)} | ${cell(r.non2xx ?? r.failed)} | ${r === row.ours ? '' : cell(ratio(row.ours.rps, r.rps))} |`,
       );
     }
     if (row.scenario === 'projection-lag') {
-      lines.push(`| projection-lag | lag commit → read model | ${row.ours.applied}/${row.ours.events} events | ${row.ours.lagP50Ms} | ${row.ours.lagP99Ms} | | | | max ${row.ours.lagMaxMs} ms | |`);
+      lines.push(`| projection-lag | lag commit → read model | ${row.ours.applied}/${row.ours.events} events | ${row.ours.lagP50Ms} | ${row.ours.lagP99Ms} | | | | | | max ${row.ours.lagMaxMs} ms | |`);
+      lines.push(`| projection-lag | of which commit → Kafka (relay) | | ${row.ours.relayP50Ms} | ${row.ours.relayP99Ms} | | | | | | | |`);
     }
   }
   lines.push('', '| scenario | target | this run | met |', '|---|---|---:|---|');

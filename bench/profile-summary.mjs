@@ -1,0 +1,51 @@
+// Summarises a V8 .cpuprofile (node --cpu-prof; `npm run bench -- --profile`): where the CPU
+// went, by package (node_modules/<name>, node: internals, our own code) and by function.
+//
+//   node bench/profile-summary.mjs <file.cpuprofile> [--top N]
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+if (positionals.length !== 1) {
+  process.stderr.write('usage: node bench/profile-summary.mjs <file.cpuprofile> [--top N]\n');
+  process.exit(2);
+}
+const top = Number(values.top);
+const profile = JSON.parse(readFileSync(positionals[0], 'utf8'));
+
+// Self time per node: the sampling interval after each sample is charged to the node sampled.
+const selfUs = new Map();
+for (let i = 0; i < profile.samples.length; i++) {
+  const delta = profile.timeDeltas[i + 1] ?? 0;
+  selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + delta);
+}
+const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
+
+function packageOf(url) {
+  if (!url) return '(native / V8)';
+  if (url.startsWith('node:')) return 'node: internals';
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (match) return match[1];
+  return url.includes('/dist/') || url.includes('/apps/') || url.includes('/libs/') || url.includes('/bench/') ? '(this repository)' : url;
+}
+
+const byPackage = new Map();
+const byFunction = new Map();
+for (const node of profile.nodes) {
+  const us = selfUs.get(node.id) ?? 0;
+  if (!us) continue;
+  const { functionName, url, lineNumber } = node.callFrame;
+  const pkg = packageOf(url);
+  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
+  const name = `${functionName || '(anonymous)'}  ${url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}` : ''}`;
+  byFunction.set(name, (byFunction.get(name) ?? 0) + us);
+}
+
+const percent = (us) => `${((us / totalUs) * 100).toFixed(1).padStart(5)}%`;
+const show = (title, map) => {
+  process.stdout.write(`\n${title}\n`);
+  for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${percent(us)}  ${name}\n`);
+};
+process.stdout.write(`${positionals[0]}: ${(totalUs / 1e6).toFixed(1)} s sampled\n`);
+show('self time by package', byPackage);
+show('self time by function', byFunction);
