@@ -65,7 +65,8 @@ function toMarkdown({ setup, results, checks }) {
     `${setup.customers.toLocaleString('en')} customers over ${setup.counterparties} counterparties (largest: ${setup.largestCounterparty.toLocaleString('en')}); ` +
       `${setup.connections} HTTP connections for ${setup.seconds} s after a ${setup.warmUpSeconds} s warm-up; pgbench ${setup.pgbenchClients} clients ` +
       `(= the service's pool); Node ${setup.node}. CPU in % of one core (this machine has ${setup.cores}). ` +
-      'The service runs as two processes (ADR 4): the API ("server"), and the relay + projector ("workers").',
+      'The service runs as two processes (ADR 4): the API ("server"), and the relay + projector ("workers"). ' +
+      `Every Node server runs with --max-old-space-size=${setup.heapMb ?? 'default'}.`,
     '',
     '| scenario | who | req/s | p50 ms | p99 ms | server CPU | workers CPU | PostgreSQL CPU | server RSS MB | workers RSS MB | non-2xx / failed | ours ÷ this (req/s) |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

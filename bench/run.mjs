@@ -2,7 +2,7 @@
 // limits (pgbench running the same SQL; a framework-free node:http + pg server), on a seeded
 // database of 1,000,000 customers. Results: bench/results/<stamp>.{json,md} (see docs/performance.md).
 //
-//   npm run bench -- [--customers N] [--seconds S] [--connections C] [--only a,b] [--reuse] [--profile]
+//   npm run bench -- [--customers N] [--seconds S] [--connections C] [--only a,b] [--reuse] [--profile] [--heap-mb M]
 //
 // --profile starts both servers with --cpu-prof: .local/bench/profiles/*.cpuprofile, written
 // when they stop (open in Chrome DevTools, or summarise with bench/profile-summary.mjs).
@@ -60,6 +60,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     reuse: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'heap-mb': { type: 'string', default: '192' },
   },
 });
 const options = {
@@ -67,6 +68,7 @@ const options = {
   seconds: positive('seconds', 1),
   connections: positive('connections', 1),
   lagRate: positive('lag-rate', 1),
+  heapMb: positive('heap-mb', 64),
   scenarios: flags.only ? flags.only.split(',') : SCENARIOS,
 };
 const unknown = options.scenarios.filter((name) => !SCENARIOS.includes(name));
@@ -194,7 +196,7 @@ async function main() {
     setup: {
       customers: options.customers, counterparties: counterparties.length, largestCounterparty: largest.size,
       connections: options.connections, seconds: options.seconds, warmUpSeconds: WARM_UP_SECONDS, poolMax: 10,
-      pgbenchClients: 10, searchTerm: SEARCH_TERM, node: process.version, cores: os.cpus().length,
+      pgbenchClients: 10, searchTerm: SEARCH_TERM, node: process.version, cores: os.cpus().length, heapMb: options.heapMb,
     },
   });
   log(`results: ${files.map((file) => path.relative(root, file)).join(', ')}`);
@@ -350,8 +352,11 @@ async function quiesce() {
 async function startServer(name, args, port, prefix, readyPath, env) {
   const logFile = path.join(workDir, `${name.replace(/\W+/g, '-')}.log`);
   const profiling = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(workDir, 'profiles')}`] : [];
+  // Every Node server gets the same heap ceiling, as a container's memory limit would give it:
+  // on this 24 GiB machine V8 would otherwise grow its heap to gigabytes before collecting.
+  const heap = [`--max-old-space-size=${options.heapMb}`];
   const child = spawnWithWatchdog({
-    command: process.execPath, args: [...profiling, ...args], logFile, stopSignal: 'SIGTERM',
+    command: process.execPath, args: [...heap, ...profiling, ...args], logFile, stopSignal: 'SIGTERM',
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
   });
   stopping.unshift(() => stopChild(child, { signal: 'SIGTERM', graceMs: 15_000 }));
@@ -379,6 +384,6 @@ function positive(name, minimum) {
 }
 
 function usage(problem) {
-  process.stderr.write(`${problem}\nusage: npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--only ${SCENARIOS.join(',')}] [--reuse] [--profile]\n`);
+  process.stderr.write(`${problem}\nusage: npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--only ${SCENARIOS.join(',')}] [--reuse] [--profile] [--heap-mb M]\n`);
   process.exit(2);
 }
