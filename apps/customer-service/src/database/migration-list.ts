@@ -2,6 +2,13 @@ import { WriteTables1764057600000 } from './migrations/1764057600000-write-table
 import { ReadModel1764316800000 } from './migrations/1764316800000-read-model';
 import { OutboxNotify1764403200000 } from './migrations/1764403200000-outbox-notify';
 import { ListCountsAndCovering1764489600000 } from './migrations/1764489600000-list-counts-and-covering';
+import { ReadModelAutovacuum1764662400000 } from './migrations/1764662400000-read-model-autovacuum';
 
 /** Every migration in order; listed explicitly so the compiled service needs no file globbing. */
-export const MIGRATIONS = [WriteTables1764057600000, ReadModel1764316800000, OutboxNotify1764403200000, ListCountsAndCovering1764489600000];
+export const MIGRATIONS = [
+  WriteTables1764057600000,
+  ReadModel1764316800000,
+  OutboxNotify1764403200000,
+  ListCountsAndCovering1764489600000,
+  ReadModelAutovacuum1764662400000,
+];

@@ -20,6 +20,12 @@ describe('migrations on real PostgreSQL', () => {
     expect(await dataSource.showMigrations()).toBe(false);
   });
 
+  it('vacuums the read model early, so list orderings stay index-only scans', async () => {
+    await runMigrationsLocked(dataSource);
+    const [{ reloptions }] = await dataSource.query(`SELECT reloptions FROM pg_class WHERE oid = 'customer_list_view'::regclass`);
+    expect(reloptions).toEqual(expect.arrayContaining(['autovacuum_vacuum_insert_scale_factor=0.002', 'autovacuum_vacuum_scale_factor=0.01']));
+  });
+
   it('round-trips a customer row, money exact', async () => {
     const guid = randomUUID();
     const now = new Date('2026-11-25T10:00:00.123Z');
