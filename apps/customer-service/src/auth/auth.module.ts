@@ -5,13 +5,17 @@ import { AppConfig } from '../config/app-config';
 import { AuthGuard } from './auth.guard';
 import { EmployeeThrottlerGuard } from './employee-throttler.guard';
 import { TokenVerifier } from './token-verifier';
+import { WindowThrottlerStorage } from './window-throttler.storage';
 
 /** Authentication first, then the per-employee rate limit (guards run in this order). */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.http.rateLimitPerMinute }],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [{ ttl: 60_000, limit: config.http.rateLimitPerMinute }],
+        storage: new WindowThrottlerStorage(),
+      }),
     }),
   ],
   providers: [
