@@ -183,7 +183,10 @@ describe('rate limit', () => {
     try {
       const url = `${customersUrl(limited, newCounterparty())}/${randomUUID()}`;
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push(await call('PUT', url, {}));
+      // One limit per employee across routes: an update, an account opening, then updates.
+      statuses.push(await call('PUT', url, {}));
+      statuses.push(await call('POST', `${url}/accounts`, {}));
+      for (let i = 0; i < 2; i++) statuses.push(await call('PUT', url, {}));
       expect(statuses.slice(0, 3).map((r) => r.status)).toEqual([404, 404, 404]);
       expectErrorBody(statuses[3], 429, 'TOO_MANY_REQUESTS');
       expect(Number(statuses[3].headers.get('retry-after'))).toBeGreaterThan(0);
