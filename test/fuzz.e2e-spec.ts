@@ -10,7 +10,8 @@ let service: RunningApp;
 let base: string;
 let customer: string;
 beforeAll(async () => {
-  service = await startApp({ ROLES: 'api' });
+  // Every fuzzed body must reach validation and the handlers, not the per-employee rate limit.
+  service = await startApp({ ROLES: 'api', RATE_LIMIT_PER_MINUTE: '100000' });
   base = `${service.api}/counterparty/${newCounterparty()}/customers`;
   customer = (await call('POST', base, { asset_code: 'EURC', asset_issuer: ISSUER })).json.customer_guid;
 });
