@@ -34,6 +34,21 @@ describe('WindowThrottlerStorage', () => {
     expect(await storage.increment('cp:a', 60_000, 3, 60_000, 'other')).toMatchObject({ totalHits: 1, isBlocked: false });
   });
 
+  it('starts counting again when a block shorter than the window ends', async () => {
+    for (let i = 0; i < 4; i += 1) await hit('cp:a', 3, 10_000);
+    now += 10_000;
+    expect(await hit('cp:a', 3, 10_000)).toMatchObject({ totalHits: 1, isBlocked: false });
+  });
+
+  it('sweeps each window by its own ttl, not the caller\'s', async () => {
+    await hit('cp:a');
+    now += 61_000;
+    for (let i = 0; i < 2; i += 1) await hit('cp:c');
+    now += 2000;
+    await storage.increment('cp:b', 1000, 3, 1000, 'per-second'); // sweeps: cp:c's 60 s window is live
+    expect(await hit('cp:c')).toMatchObject({ totalHits: 3, isBlocked: false });
+  });
+
   it('forgets idle keys, so memory follows the active clients, not every client ever seen', async () => {
     for (let i = 0; i < 1000; i += 1) await hit(`cp:${i}`);
     expect(storage.size).toBe(1000);

@@ -6,6 +6,7 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
 interface Window {
   /** When this window's count started (ms epoch); it ends `ttl` later. */
   startedAt: number;
+  ttl: number;
   hits: number;
   /** Past the limit: refused until then (ms epoch), 0 when not blocked. */
   blockedUntil: number;
@@ -34,17 +35,17 @@ export class WindowThrottlerStorage implements ThrottlerStorage {
     this.sweep(now, ttl);
     const id = `${throttlerName}\u0000${key}`;
     let window = this.windows.get(id);
-    if (!window || (now >= window.startedAt + ttl && now >= window.blockedUntil)) {
-      window = { startedAt: now, hits: 0, blockedUntil: 0 };
+    if (!window || ended(window, now)) {
+      window = { startedAt: now, ttl, hits: 0, blockedUntil: 0 };
       this.windows.set(id, window);
     }
-    if (window.blockedUntil > now) return this.record(window, now, ttl, true);
+    if (window.blockedUntil > now) return this.record(window, now, true);
     window.hits += 1;
     if (window.hits > limit) {
       window.blockedUntil = now + blockDuration;
-      return this.record(window, now, ttl, true);
+      return this.record(window, now, true);
     }
-    return this.record(window, now, ttl, false);
+    return this.record(window, now, false);
   }
 
   /** Keys currently counted (for tests and metrics). */
@@ -52,21 +53,26 @@ export class WindowThrottlerStorage implements ThrottlerStorage {
     return this.windows.size;
   }
 
-  private record(window: Window, now: number, ttl: number, isBlocked: boolean): ThrottlerStorageRecord {
+  private record(window: Window, now: number, isBlocked: boolean): ThrottlerStorageRecord {
     return {
       totalHits: window.hits,
-      timeToExpire: seconds(window.startedAt + ttl - now),
+      timeToExpire: seconds(window.startedAt + window.ttl - now),
       isBlocked,
       timeToBlockExpire: isBlocked ? seconds(window.blockedUntil - now) : 0,
     };
   }
 
-  /** Drops windows that ended (and are not blocking) at most once per `ttl`: amortised O(1). */
+  /** Drops ended windows at most once per `ttl`: amortised O(1). */
   private sweep(now: number, ttl: number): void {
     if (now - this.lastSweep < ttl) return;
     this.lastSweep = now;
     for (const [id, window] of this.windows) {
-      if (now >= window.startedAt + ttl && now >= window.blockedUntil) this.windows.delete(id);
+      if (ended(window, now)) this.windows.delete(id);
     }
   }
+}
+
+/** A blocked window ends with its block (the count starts again, as the library's own storage does); any other after its ttl. */
+function ended(window: Window, now: number): boolean {
+  return window.blockedUntil > 0 ? now >= window.blockedUntil : now >= window.startedAt + window.ttl;
 }

@@ -49,6 +49,7 @@ describe('loadConfig', () => {
     [{ OUTBOX_READY_MAX_AGE_MS: 'soon' }, 'OUTBOX_READY_MAX_AGE_MS'],
     [{ PROJECTOR_SESSION_TIMEOUT_MS: '1000' }, 'PROJECTOR_SESSION_TIMEOUT_MS'],
     [{ PROJECTOR_CONCURRENCY: '0' }, 'PROJECTOR_CONCURRENCY'],
+    [{ PROJECTOR_CONCURRENCY: '3', DATABASE_POOL_MAX: '3' }, 'PROJECTOR_CONCURRENCY is "3"; expected fewer than DATABASE_POOL_MAX (3)'],
   ])('rejects %p with one line naming the setting', (override, expected) => {
     const message = checkEnvironment({ ...base, ...override });
     expect(message).toContain(expected);
@@ -59,6 +60,10 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...base, AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'customers', CORS_ORIGINS: 'https://a.example,http://localhost:5173' });
     expect(config.auth).toMatchObject({ issuer: 'https://idp', audience: 'customers' });
     expect(config.http).toEqual({ corsOrigins: ['https://a.example', 'http://localhost:5173'], rateLimitPerMinute: 600 });
+  });
+
+  it('lets PROJECTOR_CONCURRENCY reach DATABASE_POOL_MAX where the projector does not run', () => {
+    expect(checkEnvironment({ ...base, ROLES: 'api', PROJECTOR_CONCURRENCY: '3', DATABASE_POOL_MAX: '3' })).toBeNull();
   });
 
   it('reads the projector and query settings, with defaults', () => {

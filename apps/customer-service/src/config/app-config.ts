@@ -90,7 +90,7 @@ type Env = Record<string, string | undefined>;
 
 /** Builds the configuration or throws a {@link ConfigError} whose message names the bad setting. */
 export function loadConfig(env: Env): AppConfig {
-  return Object.assign(new AppConfig(), {
+  const config = Object.assign(new AppConfig(), {
     host: text(env, 'HOST', '0.0.0.0'),
     port: integer(env, 'PORT', 3000, 0, 65535),
     apiPrefix: apiPrefix(env),
@@ -124,6 +124,12 @@ export function loadConfig(env: Env): AppConfig {
       readyMaxAgeMs: integer(env, 'OUTBOX_READY_MAX_AGE_MS', 60_000, 1000, 86_400_000),
     },
   });
+  // Each partition the projector applies at once keeps a pool connection; the rest of the
+  // process (skipped-message records, readiness, the other roles) needs at least one more.
+  if (config.hasRole('projector') && config.projector.concurrency >= config.database.poolMax) {
+    fail('PROJECTOR_CONCURRENCY', String(config.projector.concurrency), `fewer than DATABASE_POOL_MAX (${config.database.poolMax}): each partition applied at once keeps a connection`);
+  }
+  return config;
 }
 
 /** The database part alone: the TypeORM CLI's data source needs nothing else. */

@@ -148,7 +148,10 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
    * connection is given back and a new one taken for the next attempt.
    */
   private async transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
-    const runner = this.idleRunners.pop() ?? this.dataSource.createQueryRunner();
+    let runner = this.idleRunners.pop();
+    // A kept connection PostgreSQL closed while idle (restart, idle timeout) is marked released.
+    while (runner?.isReleased) runner = this.idleRunners.pop();
+    runner ??= this.dataSource.createQueryRunner();
     try {
       await runner.startTransaction();
       const result = await work(runner.manager);

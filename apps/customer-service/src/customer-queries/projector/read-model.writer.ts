@@ -97,12 +97,17 @@ export class ReadModelWriter {
     const stored = await this.lockStored(db, guids);
     let plan = decide(events, recorded, stored);
 
-    const fresh = [...plan.winners.values()].filter((event) => !stored.has(event.customer.customer_guid));
+    // In guid order, like the row locks: two appliers inserting the same new customers wait
+    // for each other in one order instead of deadlocking.
+    const fresh = [...plan.winners.values()]
+      .filter((event) => !stored.has(event.customer.customer_guid))
+      .sort((a, b) => (a.customer.customer_guid < b.customer.customer_guid ? -1 : a.customer.customer_guid > b.customer.customer_guid ? 1 : 0));
     const inserted = await this.insertCustomers(db, fresh);
     const lost = fresh.filter((event) => !inserted.has(event.customer.customer_guid)).map((event) => event.customer.customer_guid);
     if (lost.length > 0) {
-      // Another applier inserted these customers since our lock (the rebuild's merge): lock
-      // them now and decide again against what it stored.
+      // Another applier inserted these customers since our lock (a consumer that has not yet
+      // noticed a rebalance took its partition): lock them now and decide again against what
+      // it stored.
       for (const [guid, row] of await this.lockStored(db, lost)) stored.set(guid, row);
       const vanished = lost.filter((guid) => !stored.has(guid));
       if (vanished.length > 0) throw new Error(`${vanished.length} read-model rows changed during the chunk; retrying it`);
