@@ -190,6 +190,8 @@ describe('rate limit', () => {
       expect(statuses.slice(0, 3).map((r) => r.status)).toEqual([404, 404, 404]);
       expectErrorBody(statuses[3], 429, 'TOO_MANY_REQUESTS');
       expect(Number(statuses[3].headers.get('retry-after'))).toBeGreaterThan(0);
+      // Probes share no count with anything, and are never refused.
+      for (let i = 0; i < 5; i++) expect((await fetch(`${limited.baseUrl}/health/live`)).status).toBe(200);
     } finally {
       await limited.close();
     }

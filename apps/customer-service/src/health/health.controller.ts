@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { ApiError } from '../http/api-error';
@@ -10,6 +11,8 @@ const CHECK_TIMEOUT_MS = 1500;
 
 @ApiTags('health')
 @Public()
+// Probes are never rate limited: a 429 on readiness would take a healthy instance out.
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(
