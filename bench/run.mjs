@@ -235,6 +235,7 @@ async function sqlScenario(label, { pgbench, databaseUrl, postmasterPid, script,
 
 async function withClient(databaseUrl, work) {
   const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => {}); // PostgreSQL stopping under us (Ctrl-C) is not worth a crash
   await client.connect();
   try {
     return await work(client);
@@ -325,10 +326,7 @@ function withPrefix(server, request) {
  * no scenario is measured while the relay and the projector still work off another's backlog.
  */
 async function quiesce() {
-  const client = new pg.Client({ connectionString: quiesce.databaseUrl });
-  client.on('error', () => {}); // PostgreSQL stopping under us (Ctrl-C) is not worth a crash
-  await client.connect();
-  try {
+  await withClient(quiesce.databaseUrl, async (client) => {
     const handled = async () => {
       const { rows: [row] } = await client.query(
         `SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL)::int AS unpublished,
@@ -344,9 +342,7 @@ async function quiesce() {
       previous = now;
     }
     log('quiesce: the relay or projector still had a backlog after 30 s; measuring anyway');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function startServer(name, args, port, prefix, readyPath, env) {

@@ -48,7 +48,7 @@ export class WindowThrottlerStorage implements ThrottlerStorage {
     return this.record(window, now, false);
   }
 
-  /** Keys currently counted (for tests and metrics). */
+  /** Keys currently counted (for tests). */
   get size(): number {
     return this.windows.size;
   }

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { CustomerError, CustomerNotFoundError, CustomerRuleError, IbanTakenError, LoginTakenError, VersionMismatchError } from '../customers/domain/customer-errors';
+import { driverErrorOf } from '../database/driver-error';
 import { ApiError, CODE_BY_STATUS, ErrorBody } from './api-error';
 
 const logger = new Logger('ErrorResponse');
@@ -45,7 +46,7 @@ const UNAVAILABLE_MESSAGES = /ECONNREFUSED|ECONNRESET|timeout exceeded when tryi
 
 function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = ((error as { driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code) as unknown;
+  const { code } = driverErrorOf(error);
   return (typeof code === 'string' && UNAVAILABLE_SQLSTATES.test(code)) || UNAVAILABLE_MESSAGES.test(error.message);
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { driverErrorOf } from '../../database/driver-error';
 import { KafkaClient } from '../../kafka/kafka-client';
 import { TopicProvisioner } from '../../kafka/topic-provisioner';
 import { parseCustomerEvent, ProjectedEvent } from './customer-event.parser';
@@ -16,11 +17,7 @@ import { ApplyOutcome, ReadModelWriter } from './read-model.writer';
  */
 const REFUSED_VALUE = /^2[23]/;
 
-/** TypeORM wraps driver errors (driverError.code); prepared statements give node-postgres's own (code). */
-const sqlState = (error: unknown) => {
-  const { driverError, code } = error as { driverError?: { code?: unknown }; code?: unknown };
-  return driverError?.code ?? code;
-};
+const sqlState = (error: unknown) => driverErrorOf(error).code;
 const isRefusedValue = (error: unknown) => {
   const code = sqlState(error);
   return typeof code === 'string' && REFUSED_VALUE.test(code);

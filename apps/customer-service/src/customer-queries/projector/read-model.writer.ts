@@ -75,6 +75,9 @@ interface StoredCustomer extends CountedCustomer {
   version: number;
 }
 
+/** Code-unit order, the same for every applier (not locale-dependent like localeCompare). */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Column-wise arrays of rows: the parameters of an unnest() statement. */
 const columnsOf = <R, C extends keyof R>(rows: readonly R[], columns: readonly C[]) => columns.map((column) => rows.map((row) => row[column]));
 
@@ -101,7 +104,7 @@ export class ReadModelWriter {
     // for each other in one order instead of deadlocking.
     const fresh = [...plan.winners.values()]
       .filter((event) => !stored.has(event.customer.customer_guid))
-      .sort((a, b) => (a.customer.customer_guid < b.customer.customer_guid ? -1 : a.customer.customer_guid > b.customer.customer_guid ? 1 : 0));
+      .sort((a, b) => byText(a.customer.customer_guid, b.customer.customer_guid));
     const inserted = await this.insertCustomers(db, fresh);
     const lost = fresh.filter((event) => !inserted.has(event.customer.customer_guid)).map((event) => event.customer.customer_guid);
     if (lost.length > 0) {
@@ -113,10 +116,8 @@ export class ReadModelWriter {
       if (vanished.length > 0) throw new Error(`${vanished.length} read-model rows changed during the chunk; retrying it`);
       plan = decide(events, recorded, stored);
     }
-    const updated = [...plan.winners.values()].filter((event) => !inserted.has(event.customer.customer_guid));
-    await this.updateCustomers(db, updated);
-
     const winners = [...plan.winners.values()];
+    await this.updateCustomers(db, winners.filter((event) => !inserted.has(event.customer.customer_guid)));
     await this.replaceAccounts(db, winners);
     const counts = new CountDeltas();
     for (const event of winners) counts.move(stored.get(event.customer.customer_guid), event.customer);
@@ -215,7 +216,7 @@ export class CountDeltas {
   changed() {
     return [...this.deltas.entries()]
       .filter(([, d]) => d.enabled !== 0 || d.disabled !== 0)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => byText(a, b))
       .map(([, d]) => d);
   }
 

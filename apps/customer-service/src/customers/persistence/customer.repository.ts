@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Customer, CustomerState, Segment, WalletAccount } from '../domain/customer';
 import { CustomerError, IbanTakenError, LoginTakenError } from '../domain/customer-errors';
 import { Money } from '../domain/money';
+import { driverErrorOf } from '../../database/driver-error';
 import { queryPrepared } from '../../database/prepared';
 
 const UNIQUE_VIOLATION = '23505';
@@ -98,9 +99,7 @@ async function translateConflicts<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    // node-postgres's error (prepared statements) or TypeORM's QueryFailedError wrapping it.
-    const failure = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-    const { code, constraint } = failure.driverError ?? failure;
+    const { code, constraint } = driverErrorOf(error);
     const conflict = code === UNIQUE_VIOLATION ? CONFLICT_BY_CONSTRAINT[constraint ?? ''] : undefined;
     throw conflict ? conflict() : error;
   }
