@@ -65,7 +65,7 @@ const cases: Case[] = [
   ['status too long', 'PUT', U, { status: 'x'.repeat(65) }, {}, 400, 'VALIDATION_FAILED', 'status'],
   ['body is an array', 'POST', C, '[]', {}, 400, 'INVALID_JSON'],
   ['body is not JSON', 'POST', C, '{"asset_code":', {}, 400, 'INVALID_JSON'],
-  ['body is empty JSON text', 'PUT', U, ' ', {}, 400, 'INVALID_JSON'],
+  ['body is empty (the same as no body): the required fields are missing', 'POST', C, ' ', {}, 400, 'VALIDATION_FAILED'],
   ['text/plain body', 'POST', C, 'hello', { 'content-type': 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
   ['form body', 'PUT', U, 'a=1', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
   ['body over 64 kB', 'POST', C, { ...ok, status: 'x'.repeat(70_000) }, {}, 413, 'PAYLOAD_TOO_LARGE'],

@@ -37,9 +37,12 @@ export class AuthGuard implements CanActivate {
   }
 }
 
+/** RFC 9110 §11: the scheme is case-insensitive (`bearer`, `BEARER`) and followed by one or more spaces. */
+const BEARER = /^bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header) : null;
+  const match = typeof header === 'string' ? BEARER.exec(header) : null;
   if (!match) throw unauthenticated();
   return match[1];
 }

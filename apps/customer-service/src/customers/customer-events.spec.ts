@@ -1,7 +1,7 @@
 import { valueErrors } from '../../../../test/support/event-contract';
 import { toOutboxMessages } from './customer-events';
 import { Customer, CustomerProfile } from './domain/customer';
-import { Money } from './domain/money';
+import { Money } from '../fields/money';
 
 const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
 const T0 = new Date('2026-01-01T00:00:00Z');

@@ -7,7 +7,7 @@ import {
 } from '@app/contracts';
 import { OutboxMessage } from '../outbox/outbox.writer';
 import { Customer, CustomerChange } from './domain/customer';
-import { stringifyJson } from './domain/money';
+import { stringifyJson } from '../fields/money';
 import { accountSnapshot, customerSnapshot } from './customer.views';
 
 export const CUSTOMER_AGGREGATE = 'customer';

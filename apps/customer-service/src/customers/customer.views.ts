@@ -1,6 +1,6 @@
 import { CustomerSnapshotV1, WalletAccountSnapshotV1 } from '@app/contracts';
 import { CustomerState, WalletAccount } from './domain/customer';
-import { Money } from './domain/money';
+import { Money } from '../fields/money';
 
 /** `balance_allowed` stays a {@link Money} until serialised, so it is written as an exact number. */
 type WithMoney<T> = Omit<T, 'balance_allowed'> & { balance_allowed: Money };

@@ -1,20 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsUUID, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import * as rules from '../fields/field-rules';
+import { Money } from '../fields/money';
 import { CustomerProfile } from './domain/customer';
-import {
-  IsCleanText,
-  IsMoney,
-  IsPhoneNumber,
-  IsStellarAccountId,
-  IsStellarAssetCode,
-  normalisePhone,
-  NotNullIfPresent,
-  Nullable,
-  toMoney,
-  Trimmed,
-  Untouched,
-} from '../http/validators';
+import { Checked, NotNullIfPresent, Nullable, numberInput } from '../http/validators';
 
 /**
  * The decorators of the profile fields create and update share, so both validate one way.
@@ -23,17 +13,15 @@ import {
 export const NameField = (description: string) =>
   applyDecorators(
     ApiPropertyOptional({ description, type: String, nullable: true, maxLength: 255, example: 'Ada' }),
-    Trimmed(),
     Nullable(),
-    IsCleanText(255),
+    Checked(rules.text(255)),
   );
 
 export const PhoneNumberField = () =>
   applyDecorators(
     ApiPropertyOptional({ description: 'International phone number; stored as E.164.', type: String, nullable: true, example: '+12025550123' }),
-    Trimmed(),
     Nullable(),
-    IsPhoneNumber(),
+    Checked(rules.phone),
   );
 
 export const KycLevelField = () =>
@@ -61,45 +49,43 @@ export const BalanceAllowedField = () =>
       maximum: 900_000_000,
       example: 1500.25,
     }),
-    Untouched(),
     NotNullIfPresent(),
-    IsMoney(),
+    Checked(rules.money, numberInput),
   );
 
 export const BalanceAssetCodeField = () =>
   applyDecorators(
     ApiPropertyOptional({ description: "Balance's Stellar asset code; given together with balance_asset_issuer.", type: String, nullable: true, example: 'EURC' }),
     Nullable(),
-    IsStellarAssetCode(),
+    Checked(rules.assetCode),
   );
 
 export const BalanceAssetIssuerField = () =>
   applyDecorators(
     ApiPropertyOptional({ description: "Balance's asset issuer (Stellar account id); given together with balance_asset_code.", type: String, nullable: true, example: 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7' }),
     Nullable(),
-    IsStellarAccountId(),
+    Checked(rules.stellarAccountId),
   );
 
 export const BranchGuidField = () =>
   applyDecorators(
-    ApiPropertyOptional({ description: "The customer's branch.", type: String, format: 'uuid', nullable: true }),
+    ApiPropertyOptional({ description: "The customer's branch (any letter case; stored in lower case).", type: String, format: 'uuid', nullable: true }),
     Nullable(),
-    IsUUID('all'),
+    Checked(rules.guid),
   );
 
 export const SegmentField = () =>
   applyDecorators(
     ApiPropertyOptional({ description: 'Public Liability (PL) or Professional Indemnity (PI).', enum: ['PL', 'PI'], nullable: true }),
     Nullable(),
-    IsIn(['PL', 'PI']),
+    Checked(rules.oneOf(['PL', 'PI'])),
   );
 
 export const StatusField = () =>
   applyDecorators(
     ApiPropertyOptional({ description: "Customer's status (free text).", type: String, nullable: true, maxLength: 64 }),
-    Trimmed(),
     Nullable(),
-    IsCleanText(64),
+    Checked(rules.text(64)),
   );
 
 /** The profile fields of both the create and the update body (the seed's update fields). */
@@ -110,7 +96,7 @@ export class ProfileFieldsRequest {
   @PhoneNumberField() phone_number?: string | null;
   @KycLevelField() kyc_level?: number;
   @IsDisabledField() is_disabled?: boolean;
-  @BalanceAllowedField() balance_allowed?: unknown;
+  @BalanceAllowedField() balance_allowed?: Money;
   @BalanceAssetCodeField() balance_asset_code?: string | null;
   @BalanceAssetIssuerField() balance_asset_issuer?: string | null;
   @BranchGuidField() branch_guid?: string | null;
@@ -118,20 +104,10 @@ export class ProfileFieldsRequest {
   @StatusField() status?: string | null;
 }
 
-/** The validated body fields, as the DTO holds them before normalisation. */
-export type ProfileInput = { [K in keyof CustomerProfile]?: unknown };
-
 /**
- * Turns validated input into domain values (E.164 phones, exact money); fields left out stay
+ * The profile fields that were sent (already normalised by their rules): fields left out stay
  * left out, so an update touches only what was sent.
  */
-export function toProfilePatch(input: ProfileInput): Partial<CustomerProfile> {
-  const patch: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(input)) {
-    if (value === undefined) continue;
-    if (field === 'phone_number') patch[field] = value === null ? null : normalisePhone(value);
-    else if (field === 'balance_allowed') patch[field] = toMoney(value);
-    else patch[field] = value;
-  }
-  return patch as Partial<CustomerProfile>;
+export function toProfilePatch(input: ProfileFieldsRequest): Partial<CustomerProfile> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<CustomerProfile>;
 }

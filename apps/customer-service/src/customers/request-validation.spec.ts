@@ -41,10 +41,10 @@ describe('create customer request', () => {
   });
 
   it.each([
-    [{}, 'asset_code', 'must be a Stellar asset code'],
+    [{}, 'asset_code', 'is required'],
     [{ asset_code: 'EUR-C' }, 'asset_code', 'must be a Stellar asset code'],
     [{ asset_code: 'ABCDEFGHIJKLM' }, 'asset_code', 'must be a Stellar asset code'],
-    [{ asset_code: 12 }, 'asset_code', 'must be a Stellar asset code'],
+    [{ asset_code: 12 }, 'asset_code', 'must be a string'],
     [{ asset_issuer: 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN6' }, 'asset_issuer', 'valid checksum'],
     [{ asset_issuer: 'SAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7' }, 'asset_issuer', 'Stellar account id'],
     [{ login: '' }, 'login', 'must not be empty'],

@@ -1,4 +1,3 @@
-import { Param, ParseUUIDPipe } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpStatus } from '@nestjs/common';
 import { principalOf } from '../auth/auth.decorators';
@@ -8,15 +7,6 @@ import { fingerprint, IdempotencyRequest, WriteResult } from '../idempotency/ide
 import { EventContext } from './customer-events';
 
 /** HTTP details shared by the write routes: path guids, headers, and how results are sent. */
-
-export const GuidParam = (name: string) =>
-  Param(
-    name,
-    new ParseUUIDPipe({
-      version: undefined,
-      exceptionFactory: () => ApiError.badRequest('Request is invalid.', [{ field: name, message: 'must be a UUID' }]),
-    }),
-  );
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -32,7 +22,9 @@ export function idempotencyOf(request: FastifyRequest, counterpartyGuid: string)
     ]);
   }
   const body = canonicalJson(request.body ?? null);
-  return { counterpartyGuid, key, fingerprint: fingerprint(request.method, request.url, body) };
+  // The path in lower case: guids in it are compared in lower case everywhere (write routes take no query).
+  const path = request.url.split('?')[0].toLowerCase();
+  return { counterpartyGuid, key, fingerprint: fingerprint(request.method, path, body) };
 }
 
 /**
@@ -102,7 +94,7 @@ export function branchForUpdate(request: FastifyRequest, requested: string | nul
 }
 
 function ownBranchOrForbidden(own: string, requested: string | null): string {
-  if (requested !== null && requested.toLowerCase() === own) return own;
+  if (requested === own) return own;
   throw new ApiError(HttpStatus.FORBIDDEN, 'BRANCH_FORBIDDEN', 'The token only grants access to its own branch.', [
     { field: 'branch_guid', message: 'must be your own branch' },
   ]);

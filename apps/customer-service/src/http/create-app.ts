@@ -1,4 +1,4 @@
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
@@ -8,10 +8,10 @@ import { RuntimeOptions } from '../config/config.module';
 import { ErrorBodyFilter, sendError } from './error-body.filter';
 import { setUpOpenApi } from './open-api';
 import { requestIdFor } from './request-id';
-import { useJsonBodies } from './json-body';
+import { BODY_LIMIT_BYTES, useJsonBodies } from './json-body';
+import { QueryInterceptor } from './query.decorators';
 import { validationPipe } from './validation';
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
 export const HEALTH_PATHS = ['health/live', 'health/ready'];
 
 /** Builds the Nest application (used by main.ts and by the e2e tests). Does not listen. */
@@ -31,8 +31,9 @@ export async function createApp(config: AppConfig, options: RuntimeOptions = {})
   app.setGlobalPrefix(config.apiPrefix, { exclude: HEALTH_PATHS });
   app.useGlobalFilters(new ErrorBodyFilter());
   app.useGlobalPipes(validationPipe());
+  app.useGlobalInterceptors(new QueryInterceptor(app.get(Reflector)));
 
-  useJsonBodies(app, BODY_LIMIT_BYTES);
+  useJsonBodies(app);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

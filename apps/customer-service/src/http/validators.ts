@@ -1,22 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
-import { StrKey } from '@stellar/stellar-base';
 import { Transform } from 'class-transformer';
-import { IsOptional, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
-import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { Money } from '../customers/domain/money';
+import { IsOptional, ValidateBy, ValidateIf } from 'class-validator';
+import { Problem, Rule } from '../fields/field-rules';
 import { ExactNumber } from './json-body';
 
-/** C0 and C1 control characters, DEL, and the Unicode line/paragraph separators. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
-/** Field-level checks; each names the field's own library where one exists. */
-
-/** Trims strings before validation (other types pass through to fail their type check). */
-export const Trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
-
-/** Keeps the parsed value as it came (class-transformer would otherwise rebuild class instances). */
-export const Untouched = () => Transform(({ obj, key }) => (obj as Record<string, unknown>)[key]);
+/**
+ * Body fields are checked by their field rules (fields/field-rules.ts), the same rules the
+ * query parameters use: a decorated property holds the rule's normalised value (trimmed text,
+ * a lower-case guid, an E.164 phone, exact Money) once validation has passed.
+ */
 
 /** Optional, and `null` is a value (it clears the field). */
 export const Nullable = () => IsOptional();
@@ -31,94 +23,40 @@ export const NotNullIfPresent = () =>
     }),
   );
 
-export function IsCleanText(maxLength: number, options?: ValidationOptions) {
-  return ValidateBy(
-    {
-      name: 'cleanText',
+/** How a JSON value becomes a rule's raw text: strings for text fields, exact digits for money. */
+type Input = (value: unknown) => string | Problem;
+
+const stringInput: Input = (value) => (typeof value === 'string' ? value : new Problem('must be a string'));
+
+/** A JSON number's exact text (the body parser keeps money as an {@link ExactNumber}). */
+export const numberInput: Input = (value) => {
+  if (value instanceof ExactNumber) return value.text;
+  if (typeof value === 'number') return String(value);
+  return new Problem('must be a number');
+};
+
+/**
+ * Checks a body field with its rule and replaces it by the normalised value. The transform
+ * reads the parsed body's own value (class-transformer would rebuild class instances such as
+ * ExactNumber) and leaves null and absent values to Nullable / NotNullIfPresent.
+ */
+export const Checked = (rule: Rule<unknown>, input: Input = stringInput) =>
+  applyDecorators(
+    Transform(({ obj, key }) => {
+      const value = (obj as Record<string, unknown>)[key];
+      if (value === null || value === undefined) return value;
+      const raw = input(value);
+      return raw instanceof Problem ? raw : rule(raw);
+    }),
+    ValidateBy({
+      name: 'fieldRule',
       validator: {
-        validate: (value) => textProblem(value, maxLength) === null,
-        defaultMessage: (args) => textProblem(args?.value, maxLength) ?? 'is invalid',
+        // Nullable / NotNullIfPresent skip this check for the values they allow; anything else is required.
+        validate: (value) => value !== undefined && value !== null && !(value instanceof Problem),
+        defaultMessage: (args) => {
+          if (args?.value instanceof Problem) return args.value.message;
+          return args?.value === null ? 'must not be null' : 'is required';
+        },
       },
-    },
-    options,
+    }),
   );
-}
-
-function textProblem(value: unknown, maxLength: number): string | null {
-  if (typeof value !== 'string') return 'must be a string';
-  if (value.length === 0) return 'must not be empty (send null to clear it)';
-  if (CONTROL_CHARACTERS.test(value)) return 'must not contain control characters';
-  if ([...value].length > maxLength) return `must be at most ${maxLength} characters`;
-  return null;
-}
-
-/** A Stellar asset code: 1–12 letters and digits. */
-export const IsStellarAssetCode = () =>
-  ValidateBy({
-    name: 'stellarAssetCode',
-    validator: {
-      validate: (value) => typeof value === 'string' && /^[A-Za-z0-9]{1,12}$/.test(value),
-      defaultMessage: () => 'must be a Stellar asset code (1-12 letters and digits)',
-    },
-  });
-
-/** A Stellar account id: StrKey `G…` with a valid checksum (checked by the Stellar SDK). */
-export const IsStellarAccountId = () =>
-  ValidateBy({
-    name: 'stellarAccountId',
-    validator: {
-      validate: (value) => typeof value === 'string' && StrKey.isValidEd25519PublicKey(value),
-      defaultMessage: () => 'must be a Stellar account id (G..., 56 characters, valid checksum)',
-    },
-  });
-
-/** ISO 13616: country length and mod-97 (ibantools); spaces and case are normalised later. */
-export const IsIban = () =>
-  ValidateBy({
-    name: 'iban',
-    validator: {
-      validate: (value) => normaliseIban(value) !== null,
-      defaultMessage: () => 'must be a valid IBAN (ISO 13616)',
-    },
-  });
-
-export function normaliseIban(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > 64) return null;
-  const iban = electronicFormatIBAN(value);
-  return iban && isValidIBAN(iban) ? iban : null;
-}
-
-/** An international phone number libphonenumber-js accepts as valid; stored as E.164. */
-export const IsPhoneNumber = () =>
-  ValidateBy({
-    name: 'phoneNumber',
-    validator: {
-      validate: (value) => normalisePhone(value) !== null,
-      defaultMessage: () => 'must be a valid international phone number, e.g. +12025550123',
-    },
-  });
-
-export function normalisePhone(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > 40 || CONTROL_CHARACTERS.test(value)) return null;
-  const phone = parsePhoneNumberFromString(value);
-  return phone?.isValid() ? phone.number : null;
-}
-
-/** Money: a JSON number with at most 7 decimals, 0 … 900000000, read from its exact text. */
-export const IsMoney = () =>
-  ValidateBy({
-    name: 'money',
-    validator: {
-      validate: (value) => toMoney(value) instanceof Money,
-      defaultMessage: (args) => {
-        const money = toMoney(args?.value);
-        return typeof money === 'string' ? money : 'is invalid';
-      },
-    },
-  });
-
-export function toMoney(value: unknown): Money | string {
-  if (value instanceof ExactNumber) return Money.parse(value.text);
-  if (typeof value === 'number') return Money.parse(String(value));
-  return 'must be a number';
-}

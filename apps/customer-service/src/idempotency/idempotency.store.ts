@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { stringifyJson } from '../customers/domain/money';
+import { stringifyJson } from '../fields/money';
 import { ApiError } from '../http/api-error';
 
 /** How long a key is remembered (DESIGN: at least 24 h). */

@@ -1,6 +1,6 @@
 import { ApiError } from '../../http/api-error';
 import { ORDERINGS, parseCustomerListQuery } from './customer-list.params';
-import { RawQuery } from '../http/query-params';
+import { RawQuery } from '../../http/query-params';
 
 const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
 
@@ -75,7 +75,12 @@ describe('parseCustomerListQuery', () => {
     [{ search_string: ['a', 'b'] }, 'search_string'],
     [{ names: 'x'.repeat(256) }, 'names'],
     [{ unknown: '1' }, 'unknown'],
-    [{ 'kyc_levels[0]': '1' }, 'kyc_levels[0]'],
+    [{ 'ordering[]': ['login'] }, 'ordering[]'],
+    [{ min_created_at: '2025-11-25T24:00:00Z' }, 'min_created_at'],
+    [{ min_created_at: '2025-11-25T23:59:60Z' }, 'min_created_at'],
+    [{ min_created_at: '0000-01-01T00:00:00Z' }, 'min_created_at'],
+    [{ min_created_at: '2025-11-25T10:00:00.1234567' }, 'min_created_at'],
+    [{ min_created_at: `2025-11-25T10:00:00.${'1'.repeat(40)}Z` }, 'min_created_at'],
   ])('refuses %p naming %s', (query, field) => {
     expect(problems(query as RawQuery).map((problem) => problem.field)).toEqual([field]);
   });
@@ -84,8 +89,35 @@ describe('parseCustomerListQuery', () => {
     expect(problems({ limit: '0', ordering: 'x', foo: '1' }).map((p) => p.field).sort()).toEqual(['foo', 'limit', 'ordering']);
   });
 
-  it('accepts RFC 3339 with offsets and fractions', () => {
+  it('accepts RFC 3339 with offsets and fractions, as UTC exact to the microsecond', () => {
     const { filter } = parseCustomerListQuery({ min_created_at: '2025-11-25T10:00:00.123456+02:00', max_created_at: '2024-02-29T23:59:59Z' });
-    expect(filter).toMatchObject({ min_created_at: '2025-11-25T10:00:00.123456+02:00', max_created_at: '2024-02-29T23:59:59Z' });
+    expect(filter).toMatchObject({ min_created_at: '2025-11-25T08:00:00.123456Z', max_created_at: '2024-02-29T23:59:59.000000Z' });
+  });
+
+  it.each([
+    // .NET's "o" format: 7 fraction digits; Java's Instant.toString(): up to 9.
+    ['2025-11-25T10:00:00.1234567Z', '2025-11-25T10:00:00.123457Z', '2025-11-25T10:00:00.123456Z'],
+    ['2025-11-25T10:00:00.123456789Z', '2025-11-25T10:00:00.123457Z', '2025-11-25T10:00:00.123456Z'],
+    ['2025-11-25T10:00:00.1234560000Z', '2025-11-25T10:00:00.123456Z', '2025-11-25T10:00:00.123456Z'],
+    ['2025-11-25T12:30:00.5+02:30', '2025-11-25T10:00:00.500000Z', '2025-11-25T10:00:00.500000Z'],
+    ['2025-11-25T07:00:00-03:00', '2025-11-25T10:00:00.000000Z', '2025-11-25T10:00:00.000000Z'],
+    // Java's OffsetDateTime.toString() leaves out zero seconds; a space and lower-case t/z as RFC 3339 allows.
+    ['2025-11-25T10:00Z', '2025-11-25T10:00:00.000000Z', '2025-11-25T10:00:00.000000Z'],
+    ['2025-11-25 10:00:00z', '2025-11-25T10:00:00.000000Z', '2025-11-25T10:00:00.000000Z'],
+    // The + of an offset sent unencoded arrives as a space.
+    ['2025-11-25T12:00:00 02:00', '2025-11-25T10:00:00.000000Z', '2025-11-25T10:00:00.000000Z'],
+    ['1969-12-31T23:59:59.9999995Z', '1970-01-01T00:00:00.000000Z', '1969-12-31T23:59:59.999999Z'],
+  ])('reads %s as the bounds [%s, %s]: lower bounds round up, upper bounds down', (text, from, until) => {
+    const { filter } = parseCustomerListQuery({ min_updated_at: text, max_updated_at: text });
+    expect(filter).toMatchObject({ min_updated_at: from, max_updated_at: until });
+  });
+
+  it('reads an unencoded + of a phone number (a leading space before digits) as +', () => {
+    expect(parseCustomerListQuery({ phone_numbers: ' 380501234567' }).filter.phone_numbers).toEqual(['+380501234567']);
+  });
+
+  it('reads booleans in any letter case (.NET and Python write True)', () => {
+    expect(parseCustomerListQuery({ is_disabled: 'True' }).filter.is_disabled).toBe(true);
+    expect(parseCustomerListQuery({ is_disabled: 'FALSE' }).filter.is_disabled).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
-import { list, RawQuery, readers, readQuery, single } from '../http/query-params';
+import * as rules from '../../fields/field-rules';
+import { list, QueryValues, RawQuery, readers, readQuery, single } from '../../http/query-params';
 
 /** The seed's ordering values (DRF style: a leading `-` means descending). */
 export const ORDERINGS = [
@@ -10,33 +11,64 @@ export type Ordering = (typeof ORDERINGS)[number];
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 export const MAX_OFFSET = 1_000_000;
+const DEFAULT_ORDERING: Ordering = '-created_at';
+
+const NAME = rules.text(255);
+const UUID = { format: 'uuid' };
+const TIME = { format: 'date-time' };
+const TIME_NOTE = 'RFC 3339 with an offset and any number of fraction digits (compared exactly against the stored microseconds).';
+
+/**
+ * `GET /counterparty/{c}/customers`'s parameters, declared once: what each accepts, how it is
+ * normalised (as the write side normalises the field), and its OpenAPI description.
+ */
+export const CUSTOMER_LIST_PARAMS = {
+  wallet_user_guids: list(rules.guid, { type: 'string', description: 'Customer guids (any letter case).', schema: UUID }),
+  logins: list(NAME, { type: 'string', description: 'Logins, compared case-insensitively (Unicode).' }),
+  kyc_levels: list(rules.integer(0, 2_147_483_647), { type: 'integer', description: 'KYC levels.' }),
+  is_disabled: single(readers.boolean, {
+    type: 'boolean',
+    description: 'Include disabled customers: true lists enabled and disabled; absent or false lists enabled only. Any letter case.',
+  }),
+  min_balance_allowed: single(readers.moneyText, { type: 'number', description: 'Lowest balance_allowed, inclusive; exact decimal, at most 7 places.' }),
+  max_balance_allowed: single(readers.moneyText, { type: 'number', description: 'Highest balance_allowed, inclusive; exact decimal, at most 7 places.' }),
+  balance_asset_codes: list(rules.assetCode, { type: 'string', description: 'Balance asset codes, exact.' }),
+  balance_asset_issuers: list(rules.stellarAccountId, { type: 'string', description: 'Balance asset issuers (Stellar account ids), exact.' }),
+  branch_guids: list(rules.guid, { type: 'string', description: 'Branch guids (any letter case).', schema: UUID }),
+  names: list(NAME, { type: 'string', description: 'Names, exact.' }),
+  paternal_names: list(NAME, { type: 'string', description: 'Paternal names, exact.' }),
+  phone_numbers: list(readers.phone, {
+    type: 'string',
+    description: 'Phone numbers, normalised to E.164 before matching. A value starting with a space and a digit is read as +digits (a + left unencoded).',
+  }),
+  segments: list(rules.oneOf(['PL', 'PI']), { type: 'string', description: 'Segments.', schema: { enum: ['PL', 'PI'] } }),
+  statuses: list(rules.text(64), { type: 'string', description: 'Statuses, exact.' }),
+  surnames: list(NAME, { type: 'string', description: 'Surnames, exact.' }),
+  search_string: single(NAME, { type: 'string', description: 'Case-insensitive (Unicode) substring of name, surname, paternal_name or login.' }),
+  min_created_at: single(readers.timestampFrom, { type: 'string', description: `Created at or after. ${TIME_NOTE}`, schema: TIME }),
+  max_created_at: single(readers.timestampUntil, { type: 'string', description: `Created at or before. ${TIME_NOTE}`, schema: TIME }),
+  min_updated_at: single(readers.timestampFrom, { type: 'string', description: `Updated at or after. ${TIME_NOTE}`, schema: TIME }),
+  max_updated_at: single(readers.timestampUntil, { type: 'string', description: `Updated at or before. ${TIME_NOTE}`, schema: TIME }),
+  offset: single(rules.integer(0, MAX_OFFSET), { type: 'integer', description: `Matches to skip (0 … ${MAX_OFFSET}).`, schema: { minimum: 0, default: 0 } }),
+  limit: single(rules.integer(1, MAX_LIMIT), {
+    type: 'integer',
+    description: `Page size (1 … ${MAX_LIMIT}).`,
+    schema: { minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+  }),
+  ordering: single(rules.oneOf(ORDERINGS), {
+    type: 'string',
+    description: 'Sort order; a leading - is descending; text sorts by letter (Unicode collation), ties are broken by customer_guid.',
+    schema: { enum: [...ORDERINGS], default: DEFAULT_ORDERING },
+  }),
+};
+
+export type CustomerListQuery = QueryValues<typeof CUSTOMER_LIST_PARAMS>;
 
 /** The list filters, named as in the query string; absent = no condition. */
-export interface CustomerListFilter {
-  wallet_user_guids?: string[];
-  logins?: string[];
-  kyc_levels?: number[];
+export type CustomerListFilter = Omit<CustomerListQuery, 'offset' | 'limit' | 'ordering' | 'is_disabled'> & {
   /** "Include disabled": false (the default) lists enabled customers only. */
   is_disabled: boolean;
-  /** Exact decimal text. */
-  min_balance_allowed?: string;
-  max_balance_allowed?: string;
-  balance_asset_codes?: string[];
-  balance_asset_issuers?: string[];
-  branch_guids?: string[];
-  names?: string[];
-  paternal_names?: string[];
-  /** Already E.164. */
-  phone_numbers?: string[];
-  segments?: string[];
-  statuses?: string[];
-  surnames?: string[];
-  search_string?: string;
-  min_created_at?: string;
-  max_created_at?: string;
-  min_updated_at?: string;
-  max_updated_at?: string;
-}
+};
 
 export interface CustomerListPage {
   offset: number;
@@ -44,42 +76,13 @@ export interface CustomerListPage {
   ordering: Ordering;
 }
 
-const NAME = readers.text(255);
+/** The read query → filter and page, with the defaults applied. */
+export function toCustomerListRequest(query: CustomerListQuery): { filter: CustomerListFilter; page: CustomerListPage } {
+  const { offset = 0, limit = DEFAULT_LIMIT, ordering = DEFAULT_ORDERING, is_disabled = false, ...filters } = query;
+  return { filter: { ...filters, is_disabled }, page: { offset, limit, ordering } };
+}
 
-export const CUSTOMER_LIST_PARAMS = {
-  wallet_user_guids: list(readers.uuid),
-  logins: list(NAME),
-  kyc_levels: list(readers.integer(0, 2_147_483_647)),
-  is_disabled: single(readers.boolean),
-  min_balance_allowed: single(readers.money),
-  max_balance_allowed: single(readers.money),
-  balance_asset_codes: list(readers.assetCode),
-  balance_asset_issuers: list(readers.stellarAccount),
-  branch_guids: list(readers.uuid),
-  names: list(NAME),
-  paternal_names: list(NAME),
-  phone_numbers: list(readers.phone),
-  segments: list(readers.oneOf(['PL', 'PI'])),
-  statuses: list(readers.text(64)),
-  surnames: list(NAME),
-  search_string: single(NAME),
-  min_created_at: single(readers.timestamp),
-  max_created_at: single(readers.timestamp),
-  min_updated_at: single(readers.timestamp),
-  max_updated_at: single(readers.timestamp),
-  offset: single(readers.integer(0, MAX_OFFSET)),
-  limit: single(readers.integer(1, MAX_LIMIT)),
-  ordering: single(readers.oneOf(ORDERINGS)),
-};
-
-/** `GET /counterparty/{c}/customers`'s query string → filter and page, or a 400 naming each bad param. */
+/** A decoded query string → filter and page, or a 400 naming each bad parameter (bench and tests). */
 export function parseCustomerListQuery(raw: RawQuery): { filter: CustomerListFilter; page: CustomerListPage } {
-  const { offset = 0, limit = DEFAULT_LIMIT, ordering = '-created_at', is_disabled = false, ...filters } = readQuery(
-    raw,
-    CUSTOMER_LIST_PARAMS,
-  ) as Partial<CustomerListFilter & CustomerListPage>;
-  return {
-    filter: { ...filters, is_disabled },
-    page: { offset, limit, ordering },
-  };
+  return toCustomerListRequest(readQuery(raw, CUSTOMER_LIST_PARAMS));
 }

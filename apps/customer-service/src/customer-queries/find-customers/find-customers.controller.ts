@@ -1,16 +1,15 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Controller, Get, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { RequiresScope } from '../../auth/auth.decorators';
 import { SCOPE_READ } from '../../auth/principal';
-import { GuidParam } from '../../customers/write-http';
+import { GuidParam } from '../../http/guid-param';
 import { ApiErrors } from '../../http/error-body.dto';
-import { RawQuery } from '../http/query-params';
+import { AcceptsQuery, ParsedQuery } from '../../http/query.decorators';
 import { readScope } from '../http/read-http';
 import { CustomerListResponse } from '../http/read.responses';
-import { parseCustomerListQuery } from './customer-list.params';
-import { ApiCustomerListQuery } from './customer-list.openapi';
+import { CUSTOMER_LIST_PARAMS, CustomerListQuery, toCustomerListRequest } from './customer-list.params';
 import { CustomerList, FindCustomersQuery } from './find-customers.query';
 
 @ApiTags('customers')
@@ -21,15 +20,15 @@ export class FindCustomersController {
   @Get()
   @RequiresScope(SCOPE_READ)
   @ApiOperation({ summary: "List the counterparty's customers with filters, ordering and paging (read model)." })
-  @ApiCustomerListQuery()
+  @AcceptsQuery(CUSTOMER_LIST_PARAMS)
   @ApiOkResponse({ type: CustomerListResponse })
   @ApiErrors(400, 401, 403, 429, 503)
   find(
     @GuidParam('counterparty_guid') _counterpartyGuid: string,
-    @Query() query: RawQuery,
+    @ParsedQuery() query: CustomerListQuery,
     @Req() request: FastifyRequest,
   ): Promise<CustomerList> {
-    const { filter, page } = parseCustomerListQuery(query);
+    const { filter, page } = toCustomerListRequest(query);
     return this.queries.execute(new FindCustomersQuery(readScope(request), filter, page));
   }
 }

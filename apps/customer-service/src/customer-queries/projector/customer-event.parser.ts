@@ -1,6 +1,6 @@
 import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
 import { CustomerSnapshotV1, WalletAccountSnapshotV1 } from '@app/contracts';
-import { Money } from '../../customers/domain/money';
+import { Money } from '../../fields/money';
 
 /** The account columns of the read model, as carried in an event's snapshot. */
 export type AccountRow = Omit<WalletAccountSnapshotV1, 'type'> & { type: string };

@@ -1,5 +1,5 @@
 import { AccountView, CustomerView } from '../../customers/customer.views';
-import { Money } from '../../customers/domain/money';
+import { Money } from '../../fields/money';
 
 /** Who is reading: every read-model query is limited to the token's counterparty (and branch). */
 export interface ReadScope {

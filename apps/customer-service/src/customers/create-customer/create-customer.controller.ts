@@ -3,12 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../../http/error-body.dto';
-import { normaliseIban } from '../../http/validators';
-import { Money } from '../domain/money';
+import { Money } from '../../fields/money';
 import { toProfilePatch } from '../profile-fields';
 import { RequiresScope } from '../../auth/auth.decorators';
 import { SCOPE_WRITE } from '../../auth/principal';
-import { branchForCreate, eventContext, GuidParam, idempotencyOf, sendWriteResult } from '../write-http';
+import { branchForCreate, eventContext, idempotencyOf, sendWriteResult } from '../write-http';
+import { GuidParam } from '../../http/guid-param';
 import { CreateCustomerCommand } from './create-customer.command';
 import { CreateCustomerRequest } from './create-customer.request';
 import { CreatedCustomerResponse } from './create-customer.response';
@@ -43,7 +43,7 @@ export class CreateCustomerController {
         ...patch,
         branch_guid: branchForCreate(request, patch.branch_guid),
       },
-      { iban: iban == null ? null : normaliseIban(iban), asset_code, asset_issuer },
+      { iban: iban ?? null, asset_code, asset_issuer },
       eventContext(request),
       idempotencyOf(request, counterpartyGuid),
     );

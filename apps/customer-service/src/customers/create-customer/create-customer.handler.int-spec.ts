@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../app.module';
 import { loadConfig } from '../../config/app-config';
 import { OutboxWriter } from '../../outbox/outbox.writer';
-import { Money } from '../domain/money';
+import { Money } from '../../fields/money';
 import { IbanTakenError } from '../domain/customer-errors';
 import { CreateCustomerCommand } from './create-customer.command';
 

@@ -1,6 +1,6 @@
 import { Customer, CustomerProfile } from './customer';
 import { CustomerRuleError } from './customer-errors';
-import { Money } from './money';
+import { Money } from '../../fields/money';
 
 const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
 const T0 = new Date('2026-01-01T00:00:00Z');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CustomerRuleError } from './customer-errors';
-import { Money } from './money';
+import { Money } from '../../fields/money';
 
 export type Segment = 'PL' | 'PI';
 

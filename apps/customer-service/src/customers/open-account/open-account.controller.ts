@@ -4,11 +4,11 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../http/api-error';
 import { ApiErrors } from '../../http/error-body.dto';
-import { normaliseIban } from '../../http/validators';
 import { OpenedAccountResponse } from '../customer.response';
 import { RequiresScope } from '../../auth/auth.decorators';
 import { SCOPE_WRITE } from '../../auth/principal';
-import { eventContext, GuidParam, idempotencyOf, sendWriteResult } from '../write-http';
+import { eventContext, idempotencyOf, sendWriteResult } from '../write-http';
+import { GuidParam } from '../../http/guid-param';
 import { OpenAccountCommand } from './open-account.command';
 import { OpenAccountRequest } from './open-account.request';
 
@@ -39,7 +39,7 @@ export class OpenAccountController {
     const command = new OpenAccountCommand(
       counterpartyGuid,
       customerGuid,
-      iban == null ? null : normaliseIban(iban),
+      iban ?? null,
       asset_code && asset_issuer ? { asset_code, asset_issuer } : null,
       eventContext(request),
       idempotencyOf(request, counterpartyGuid),

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIban, IsStellarAccountId, IsStellarAssetCode, Nullable } from '../../http/validators';
+import * as rules from '../../fields/field-rules';
+import { Checked, Nullable } from '../../http/validators';
 
 /**
  * Body of `POST /counterparty/{c}/customers/{customer_guid}/accounts`. The seed has only
@@ -8,16 +9,16 @@ import { IsIban, IsStellarAccountId, IsStellarAssetCode, Nullable } from '../../
 export class OpenAccountRequest {
   @ApiPropertyOptional({ description: 'IBAN of the new account; unique per counterparty.', type: String, nullable: true, example: 'GB82WEST12345698765432' })
   @Nullable()
-  @IsIban()
+  @Checked(rules.iban)
   iban?: string | null;
 
   @ApiPropertyOptional({ description: "Asset code; with asset_issuer. Default: the first account's asset.", example: 'EURC' })
   @Nullable()
-  @IsStellarAssetCode()
+  @Checked(rules.assetCode)
   asset_code?: string | null;
 
   @ApiPropertyOptional({ description: "Asset issuer; with asset_code. Default: the first account's asset.", example: 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7' })
   @Nullable()
-  @IsStellarAccountId()
+  @Checked(rules.stellarAccountId)
   asset_issuer?: string | null;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Customer, CustomerState, Segment, WalletAccount } from '../domain/customer';
 import { CustomerError, IbanTakenError, LoginTakenError } from '../domain/customer-errors';
-import { Money } from '../domain/money';
+import { Money } from '../../fields/money';
 import { driverErrorOf } from '../../database/driver-error';
 import { queryPrepared } from '../../database/prepared';
 

@@ -8,7 +8,8 @@ import { CustomerResponse } from '../customer.response';
 import { toProfilePatch } from '../profile-fields';
 import { RequiresScope } from '../../auth/auth.decorators';
 import { SCOPE_WRITE } from '../../auth/principal';
-import { branchForUpdate, eventContext, expectedVersions, GuidParam, sendWriteResult } from '../write-http';
+import { branchForUpdate, eventContext, expectedVersions, sendWriteResult } from '../write-http';
+import { GuidParam } from '../../http/guid-param';
 import { UpdateCustomerCommand } from './update-customer.command';
 import { UpdateCustomerRequest } from './update-customer.request';
 
@@ -31,7 +32,7 @@ export class UpdateCustomerController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const { wallet_user_guid, ...profile } = body;
-    if (wallet_user_guid !== undefined && wallet_user_guid.toLowerCase() !== customerGuid.toLowerCase()) {
+    if (wallet_user_guid !== undefined && wallet_user_guid !== customerGuid) {
       throw ApiError.badRequest('Request is invalid.', [
         { field: 'wallet_user_guid', message: 'must equal the customer_guid in the path' },
       ]);

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
 import { ProfileFieldsRequest } from '../profile-fields';
-import { NotNullIfPresent } from '../../http/validators';
+import * as rules from '../../fields/field-rules';
+import { Checked, NotNullIfPresent } from '../../http/validators';
 
 /**
  * Body of `PUT /counterparty/{c}/customers/{customer_guid}`: only the seed's update fields.
@@ -9,7 +9,7 @@ import { NotNullIfPresent } from '../../http/validators';
  */
 export class UpdateCustomerRequest extends ProfileFieldsRequest {
   @ApiPropertyOptional({ description: "The customer's guid; if sent, must equal the path's customer_guid.", format: 'uuid' })
-  @IsUUID('all')
   @NotNullIfPresent()
+  @Checked(rules.guid)
   wallet_user_guid?: string;
 }

@@ -11,18 +11,21 @@ export class Money {
 
   /**
    * Parses a JSON number's exact text (exponent notation included, as JavaScript clients send
-   * `1e-7`). Returns an error message instead of throwing, for the validators.
+   * `1e-7` and Java's BigDecimal `1.50025E+3`). Returns an error message instead of throwing,
+   * for the validators. Linear in the text, which is bounded first: a valid amount has at most
+   * 9 + 7 significant digits, so {@link MAX_TEXT_LENGTH} leaves room for any notation a client
+   * library writes (.NET keeps up to 28 decimals of scale, trailing zeros included).
    */
   static parse(text: string): Money | string {
+    if (text.length > MAX_TEXT_LENGTH) return 'must be a decimal number of at most 100 characters';
     const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text);
     if (!match) return 'must be a decimal number';
     const [, sign, whole, fraction = '', exponentText = '0'] = match;
     const exponent = Number(exponentText);
     if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 40) return 'is out of range';
-    const digits = (whole + fraction).replace(/^0+(?=\d)/, '');
+    const digits = whole + fraction;
     const scale = fraction.length - exponent; // value = digits × 10^-scale
-    const significant = digits.replace(/0+$/, '');
-    const trailingZeros = digits.length - significant.length;
+    const trailingZeros = digits.length - lastNonZero(digits) - 1;
     if (scale - trailingZeros > Money.SCALE) return `must have at most ${Money.SCALE} decimal places`;
     const units =
       scale <= Money.SCALE
@@ -43,7 +46,8 @@ export class Money {
   /** Plain decimal text without trailing zeros, e.g. `12.5`, `0.0000001`, `900000000`. */
   toString(): string {
     const whole = this.units / 10n ** 7n;
-    const fraction = (this.units % 10n ** 7n).toString().padStart(Money.SCALE, '0').replace(/0+$/, '');
+    const padded = (this.units % 10n ** 7n).toString().padStart(Money.SCALE, '0');
+    const fraction = padded.slice(0, lastNonZero(padded) + 1);
     return fraction ? `${whole}.${fraction}` : whole.toString();
   }
 
@@ -55,6 +59,16 @@ export class Money {
   toJSON(): string {
     return rawJsonNumber(this.toString());
   }
+}
+
+/** Longest decimal text {@link Money.parse} reads. */
+const MAX_TEXT_LENGTH = 100;
+
+/** Index of the last digit that is not 0, or -1 (a plain loop: a /0+$/ regex is quadratic on long runs of zeros). */
+function lastNonZero(digits: string): number {
+  let i = digits.length - 1;
+  while (i >= 0 && digits.charCodeAt(i) === 48) i--;
+  return i;
 }
 
 /**
