@@ -10,18 +10,35 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
+/** A database default other than the test run's (PostgreSQL's CREATE DATABASE locale options). */
+export interface DatabaseLocale {
+  /** libc locale of the database (LC_COLLATE and LC_CTYPE), e.g. `C` or `C.UTF-8`. */
+  locale: string;
+  /** With it, ICU is the database's default collation provider, e.g. `tr-TR`. */
+  icuLocale?: string;
+}
+
+export interface ScratchOptions {
+  /** The database's default locale; the server's when absent. */
+  locale?: DatabaseLocale;
+  /** Migrations to apply, in order; all of them when absent. */
+  migrations?: Function[];
+}
+
 /**
  * A fresh, migrated database on the test run's PostgreSQL server. Relay tests need one each:
  * the relay lock, NOTIFY and the outbox claim are per database, so relays of other test files
  * (and their rows) cannot interfere.
  */
-export async function createScratchDatabase(prefix: string): Promise<ScratchDatabase> {
+export async function createScratchDatabase(prefix: string, options: ScratchOptions = {}): Promise<ScratchDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const serverUrl = process.env.DATABASE_URL!;
-  await withClient(serverUrl, (db) => db.query(`CREATE DATABASE ${name}`));
+  await withClient(serverUrl, (db) => db.query(`CREATE DATABASE ${name} ${localeClause(options.locale)}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const dataSource = await new DataSource(typeOrmOptions(loadDatabaseConfig({ DATABASE_URL: url.toString() }), 'test-migrations')).initialize();
+  const dataSourceOptions = typeOrmOptions(loadDatabaseConfig({ DATABASE_URL: url.toString() }), 'test-migrations');
+  const migrations = options.migrations ?? dataSourceOptions.migrations;
+  const dataSource = await new DataSource({ ...dataSourceOptions, migrations }).initialize();
   try {
     await runMigrationsLocked(dataSource);
   } finally {
@@ -31,6 +48,13 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
     url: url.toString(),
     drop: () => withClient(serverUrl, (db) => db.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+function localeClause(locale: DatabaseLocale | undefined): string {
+  if (!locale) return '';
+  const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
+  const icu = locale.icuLocale ? ` LOCALE_PROVIDER icu ICU_LOCALE ${quote(locale.icuLocale)}` : '';
+  return `TEMPLATE template0 ENCODING 'UTF8' LOCALE ${quote(locale.locale)}${icu}`;
 }
 
 async function withClient<T>(url: string, work: (db: Client) => Promise<T>): Promise<T> {

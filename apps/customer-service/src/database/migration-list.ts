@@ -3,6 +3,7 @@ import { ReadModel1764316800000 } from './migrations/1764316800000-read-model';
 import { OutboxNotify1764403200000 } from './migrations/1764403200000-outbox-notify';
 import { ListCountsAndCovering1764489600000 } from './migrations/1764489600000-list-counts-and-covering';
 import { ReadModelAutovacuum1764662400000 } from './migrations/1764662400000-read-model-autovacuum';
+import { UnicodeText1764748800000 } from './migrations/1764748800000-unicode-text';
 
 /** Every migration in order; listed explicitly so the compiled service needs no file globbing. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   OutboxNotify1764403200000,
   ListCountsAndCovering1764489600000,
   ReadModelAutovacuum1764662400000,
+  UnicodeText1764748800000,
 ];

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { createScratchDatabase } from '../../../../test/support/scratch-database';
 import { loadDatabaseConfig } from '../config/app-config';
+import { MIGRATIONS } from './migration-list';
+import { UnicodeText1764748800000 } from './migrations/1764748800000-unicode-text';
 import { runMigrationsLocked } from './run-migrations';
 import { typeOrmOptions } from './typeorm-options';
 
@@ -50,11 +54,56 @@ describe('migrations on real PostgreSQL', () => {
       );
     await insert('Case@Login');
     await expect(insert('case@login')).rejects.toMatchObject({ driverError: { constraint: 'customers_counterparty_login_key' } });
+    await insert('Иван');
+    await expect(insert('ИВАН')).rejects.toMatchObject({ driverError: { constraint: 'customers_counterparty_login_key' } });
     await expect(
       dataSource.query(
         `INSERT INTO customers (guid, counterparty_guid, balance_asset_code, version, created_at, updated_at) VALUES ($1, $2, 'EURC', 1, now(), now())`,
         [randomUUID(), counterparty],
       ),
     ).rejects.toMatchObject({ driverError: { constraint: 'customers_balance_asset_pair' } });
+  });
+
+  it('reports and marks, without merging or dropping, the logins the old ASCII-only rule let in twice', async () => {
+    // A C-locale database, as the local stack's: its lower() folds ASCII only.
+    const before = MIGRATIONS.filter((migration) => migration !== UnicodeText1764748800000);
+    const scratch = await createScratchDatabase('unicode_migration', { locale: { locale: 'C' }, migrations: before });
+    const db = await new DataSource(typeOrmOptions(loadDatabaseConfig({ DATABASE_URL: scratch.url }))).initialize();
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const counterparty = randomUUID();
+      const insert = async (login: string, createdAt: string) => {
+        const guid = randomUUID();
+        await db.query(`INSERT INTO customers (guid, counterparty_guid, login, version, created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $4)`, [
+          guid, counterparty, login, createdAt,
+        ]);
+        return guid;
+      };
+      const ivan = await insert('Иван', '2026-01-01T00:00:00Z');
+      const ivanUpper = await insert('ИВАН', '2026-01-02T00:00:00Z');
+      const ivanLower = await insert('иван', '2026-01-03T00:00:00Z');
+      const ilgin = await insert('ılgın', '2026-01-01T00:00:00Z'); // dotless ı: another letter, not a duplicate of ilgin
+      const ilginDotted = await insert('ilgin', '2026-01-02T00:00:00Z');
+
+      await runMigrationsLocked(db);
+
+      const rows: { guid: string; login: string; login_duplicate_of: string | null }[] = await db.query(
+        `SELECT guid, login, login_duplicate_of FROM customers WHERE counterparty_guid = $1`,
+        [counterparty],
+      );
+      const duplicateOf = Object.fromEntries(rows.map((row) => [row.guid, row.login_duplicate_of]));
+      expect(duplicateOf).toEqual({ [ivan]: null, [ivanUpper]: ivan, [ivanLower]: ivan, [ilgin]: null, [ilginDotted]: null });
+      expect(rows.map((row) => row.login).sort()).toEqual(['ilgin', 'ılgın', 'Иван', 'ИВАН', 'иван'].sort()); // nothing changed or dropped
+      const report = warn.mock.calls.map(([message]) => String(message)).find((message) => message.includes('login_duplicate_of'));
+      expect(report).toContain(`2 customers`);
+      expect(report).toContain(ivanUpper);
+      expect(report).toContain(ivanLower);
+      expect(report).not.toContain('ИВАН'); // guids only, never logins
+      await expect(insert('иВаН', '2026-01-04T00:00:00Z')).rejects.toMatchObject({ driverError: { constraint: 'customers_counterparty_login_key' } });
+    } finally {
+      warn.mockRestore();
+      await db.destroy();
+      await scratch.drop();
+    }
   });
 });

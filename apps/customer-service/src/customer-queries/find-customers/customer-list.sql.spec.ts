@@ -65,8 +65,10 @@ describe('customerListSql', () => {
     );
   });
 
-  it('escapes LIKE wildcards in search_string so they match literally', () => {
-    const { values } = customerListSql(scope, { is_disabled: false, search_string: '50%_off\\' }, page).page;
-    expect(values).toContain('%50\\%\\_off\\\\%');
+  it('passes search_string as a value, folded and its LIKE wildcards escaped by PostgreSQL (test/unicode-text.e2e-spec.ts)', () => {
+    const { text, values } = customerListSql(scope, { is_disabled: false, search_string: '50%_off\\' }, page).page;
+    expect(values).toContain('50%_off\\');
+    expect(text).not.toContain('50%');
+    expect(text).toMatch(/search_text LIKE '%' \|\| replace\(replace\(replace\(unicode_fold\(\$\d+\)/);
   });
 });

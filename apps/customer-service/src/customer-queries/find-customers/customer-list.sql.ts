@@ -66,16 +66,19 @@ export function customerListSql(scope: ReadScope, filter: CustomerListFilter, pa
     if (values !== undefined) where.push(`${column} = ANY(${params.add(values)}::${type})`);
   }
   if (filter.logins) {
-    // Case-insensitive as the write side's unique index: PostgreSQL's lower() on both sides.
-    where.push(`lower(login) = ANY(ARRAY(SELECT lower(x) FROM unnest(${params.add(filter.logins)}::text[]) AS x))`);
+    // Case-insensitive by the same collation as the write side's unique index (a Unicode rule
+    // named in the migration, never the database's default locale).
+    where.push(`(login COLLATE unicode_ci) = ANY(${params.add(filter.logins)}::text[])`);
   }
   for (const [name, condition] of BOUNDS) {
     const value = filter[name];
     if (value !== undefined) where.push(condition(params.add(value)));
   }
   if (filter.search_string !== undefined) {
-    const pattern = `%${filter.search_string.replace(/[\\%_]/g, '\\$&')}%`;
-    where.push(`search_text LIKE lower(${params.add(pattern)})`);
+    // Folded as search_text is (unicode_fold), then LIKE's wildcards escaped: folding can make
+    // one (a full-width ％ is % in NFKC), so escaping comes after it.
+    const folded = `unicode_fold(${params.add(filter.search_string)})`;
+    where.push(`search_text LIKE '%' || replace(replace(replace(${folded}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`);
   }
   const { column, direction } = orderOf(page.ordering);
   const counted = (Object.keys(filter) as (keyof CustomerListFilter)[]).every((name) => COUNTED_FILTERS.has(name) || filter[name] === undefined);
