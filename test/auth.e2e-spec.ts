@@ -46,6 +46,9 @@ describe('forged and invalid tokens → 401', () => {
       return bearer(`${header}.${payload}.${signature}`);
     }],
     ['oversize token', async () => bearer('a'.repeat(9000))],
+    // A sub becomes each event's actor: one the events' jsonb cannot hold was a 500 at the write.
+    ['sub with a lone surrogate', async () => bearer(await signed(claims, (jwt) => jwt.setSubject('employee-\ud800').setExpirationTime('5m')))],
+    ['sub with a control character', async () => bearer(await signed(claims, (jwt) => jwt.setSubject('employee\n1').setExpirationTime('5m')))],
   ];
 
   it.each(forged)('%s', async (_name, headers) => {

@@ -51,6 +51,16 @@ describe('Authorization header', () => {
   });
 });
 
+describe('paths as URL builders write them', () => {
+  it('reads a collection path ending in / as the collection', async () => {
+    const counterparty = newCounterparty();
+    const customer = await create(counterparty);
+    expect((await call('POST', `${customersUrl(counterparty)}/`, minimal)).status).toBe(200);
+    await projected(counterparty, customer);
+    expect((await call('GET', `${customersUrl(counterparty)}/${customer}/accounts/`)).json.total).toBe(1);
+  });
+});
+
 describe('unknown query parameters, on every route', () => {
   it('refuses PUT ?dry_run=true and applies nothing', async () => {
     const counterparty = newCounterparty();

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { AppConfig } from '../config/app-config';
+import * as rules from '../fields/field-rules';
 import { Principal } from './principal';
 
 /** Longer bearer values are refused before any parsing (a real one is well under 2 kB). */
 const MAX_TOKEN_LENGTH = 8192;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class InvalidTokenError extends Error {}
 
@@ -49,16 +49,17 @@ export class TokenVerifier {
 
 function toPrincipal(payload: JWTPayload): Principal {
   const { sub, counterparty_guid: counterparty, branch_guid: branch, scope } = payload as JWTPayload & Record<string, unknown>;
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255) throw new InvalidTokenError('bad sub');
-  if (typeof counterparty !== 'string' || !UUID.test(counterparty)) throw new InvalidTokenError('bad counterparty_guid');
-  if (branch !== undefined && branch !== null && (typeof branch !== 'string' || !UUID.test(branch))) {
-    throw new InvalidTokenError('bad branch_guid');
-  }
+  // The employee is recorded as each event's actor: text every store and consumer can hold.
+  if (typeof sub !== 'string' || rules.text(255)(sub) !== sub) throw new InvalidTokenError('bad sub');
+  const counterpartyGuid = typeof counterparty === 'string' ? rules.guid(counterparty) : undefined;
+  if (typeof counterpartyGuid !== 'string') throw new InvalidTokenError('bad counterparty_guid');
+  const branchGuid = typeof branch === 'string' ? rules.guid(branch) : branch;
+  if (branchGuid !== undefined && branchGuid !== null && typeof branchGuid !== 'string') throw new InvalidTokenError('bad branch_guid');
   if (scope !== undefined && typeof scope !== 'string') throw new InvalidTokenError('bad scope');
   return {
     sub,
-    counterpartyGuid: counterparty.toLowerCase(),
-    branchGuid: typeof branch === 'string' ? branch.toLowerCase() : null,
+    counterpartyGuid,
+    branchGuid: branchGuid ?? null,
     scopes: new Set((scope ?? '').split(' ').filter(Boolean)),
   };
 }

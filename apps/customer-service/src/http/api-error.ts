@@ -34,20 +34,26 @@ export class ApiError extends HttpException {
   }
 }
 
-/** Stable codes for statuses raised outside our own code (framework, parser, guards). */
-export const CODE_BY_STATUS: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  406: 'NOT_ACCEPTABLE',
-  409: 'CONFLICT',
-  412: 'PRECONDITION_FAILED',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  422: 'UNPROCESSABLE',
-  429: 'TOO_MANY_REQUESTS',
-  500: 'INTERNAL',
-  503: 'UNAVAILABLE',
+/**
+ * Stable codes and messages for statuses raised outside our own code (framework, parser,
+ * guards). The messages are fixed: the framework's own echo client input (the path of a 404,
+ * the media type of a 415).
+ */
+export const FRAMEWORK_ERRORS: Record<number, [code: string, message: string]> = {
+  400: ['BAD_REQUEST', 'Request is invalid.'],
+  401: ['UNAUTHENTICATED', 'A valid bearer token is required.'],
+  403: ['FORBIDDEN', 'Not allowed.'],
+  404: ['NOT_FOUND', 'No such route.'],
+  405: ['METHOD_NOT_ALLOWED', 'Method not allowed on this route.'],
+  406: ['NOT_ACCEPTABLE', 'Only application/json responses are available.'],
+  409: ['CONFLICT', 'Conflict.'],
+  412: ['PRECONDITION_FAILED', 'Precondition failed.'],
+  413: ['PAYLOAD_TOO_LARGE', 'Request body is too large.'],
+  414: ['URI_TOO_LONG', 'Request URI is too long.'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Request body must be application/json.'],
+  422: ['UNPROCESSABLE', 'Request cannot be processed.'],
+  429: ['TOO_MANY_REQUESTS', 'Too many requests; retry after Retry-After seconds.'],
+  431: ['HEADERS_TOO_LARGE', 'Request headers are too large.'],
+  500: ['INTERNAL', 'Internal error.'],
+  503: ['UNAVAILABLE', 'A dependency is unavailable; retry later.'],
 };

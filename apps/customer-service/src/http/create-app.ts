@@ -19,6 +19,8 @@ export async function createApp(config: AppConfig, options: RuntimeOptions = {})
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: false,
+    // URL builders of other stacks sometimes end a collection path with "/" (…/customers/).
+    ignoreTrailingSlash: true,
     genReqId: requestIdFor,
     requestIdHeader: false,
   });

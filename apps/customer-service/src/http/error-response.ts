@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { CustomerError, CustomerNotFoundError, CustomerRuleError, IbanTakenError, LoginTakenError, VersionMismatchError } from '../customers/domain/customer-errors';
 import { driverErrorOf } from '../database/driver-error';
-import { ApiError, CODE_BY_STATUS, ErrorBody } from './api-error';
+import { ApiError, ErrorBody, FRAMEWORK_ERRORS } from './api-error';
 
 const logger = new Logger('ErrorResponse');
 
@@ -25,7 +25,8 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    return respond(status, CODE_BY_STATUS[status] ?? 'ERROR', httpMessage(error), requestId);
+    const [code, message] = FRAMEWORK_ERRORS[status] ?? ['ERROR', 'Request failed.'];
+    return respond(status, code, message, requestId);
   }
   logger.error({ request_id: requestId, error: describeSafely(error) }, 'unhandled error');
   return respond(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Internal error.', requestId);
@@ -48,13 +49,6 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const { code } = driverErrorOf(error);
   return (typeof code === 'string' && UNAVAILABLE_SQLSTATES.test(code)) || UNAVAILABLE_MESSAGES.test(error.message);
-}
-
-function httpMessage(error: HttpException): string {
-  const response = error.getResponse();
-  if (typeof response === 'string') return response;
-  const message = (response as { message?: unknown }).message;
-  return typeof message === 'string' ? message : error.message;
 }
 
 function respond(
