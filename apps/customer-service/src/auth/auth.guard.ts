@@ -41,10 +41,15 @@ export class AuthGuard implements CanActivate {
 const BEARER = /^bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 
 function bearerToken(request: FastifyRequest): string {
-  const header = request.headers.authorization;
+  const token = bearerTokenOf(request.headers.authorization);
+  if (token === null) throw unauthenticated();
+  return token;
+}
+
+/** The token of an `Authorization: Bearer …` header, or null. */
+export function bearerTokenOf(header: string | undefined): string | null {
   const match = typeof header === 'string' ? BEARER.exec(header) : null;
-  if (!match) throw unauthenticated();
-  return match[1];
+  return match ? match[1] : null;
 }
 
 function unauthenticated(): ApiError {

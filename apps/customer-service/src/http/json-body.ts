@@ -57,7 +57,7 @@ export function useJsonBodies(app: NestFastifyApplication): void {
 }
 
 async function readBody(request: FastifyRequest, payload: AsyncIterable<Buffer>): Promise<Buffer> {
-  assertJsonEncoding(request);
+  assertJsonEncoding(request.headers);
   const declared = Number(request.headers['content-length']);
   if (declared > DRAIN_LIMIT_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
@@ -72,12 +72,12 @@ async function readBody(request: FastifyRequest, payload: AsyncIterable<Buffer>)
 }
 
 /** `charset` other than UTF-8 (RFC 8259 §8.1) and compressed bodies are 415, not garbage to parse. */
-function assertJsonEncoding(request: FastifyRequest): void {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+export function assertJsonEncoding(headers: { 'content-type'?: string; 'content-encoding'?: string }): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(headers['content-type'] ?? '')?.[1]?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_MEDIA_TYPE', 'Request body must be JSON in UTF-8 (charset=utf-8).');
   }
-  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  const encoding = headers['content-encoding']?.trim().toLowerCase();
   if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
     throw new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'UNSUPPORTED_MEDIA_TYPE', 'Compressed request bodies are not accepted; send the JSON uncompressed.');
   }
@@ -99,6 +99,8 @@ export function decodeUtf8(bytes: Buffer): string {
 /** Parses a decoded body; undefined for an empty one (a POST may omit its body). */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
+  // Before any parser: the reviver below and the lossless parser both recurse.
+  if (depthOf(text) > MAX_DEPTH) throw ApiError.badRequest(`Request body is nested deeper than ${MAX_DEPTH} levels.`, [], 'INVALID_JSON');
   const problems: FieldProblem[] = [];
   let parsed: unknown;
   try {
@@ -117,7 +119,6 @@ export function parseJsonBody(text: string): unknown {
     throw ApiError.badRequest('Request body must be a JSON object.', [], 'INVALID_JSON');
   }
   if (problems.length > 0) throw ApiError.badRequest('Request is invalid.', problems);
-  if (depthOf(text) > MAX_DEPTH) throw ApiError.badRequest(`Request body is nested deeper than ${MAX_DEPTH} levels.`, [], 'INVALID_JSON');
   try {
     return parseLossless(text, (key, value) => {
       if (!(value instanceof LosslessNumber)) return value;
@@ -134,7 +135,7 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-/** Deepest bracket nesting of valid JSON text, outside strings; one linear pass. */
+/** Deepest bracket nesting outside strings; one linear pass (any text: invalid JSON fails the parser after). */
 function depthOf(text: string): number {
   let depth = 0;
   let deepest = 0;
