@@ -178,6 +178,27 @@ describe('branch-scoped employees', () => {
       expectErrorBody(await call('POST', `${customersUrl(service, counterparty)}/${guid}/accounts`, {}, branchToken), 404, 'CUSTOMER_NOT_FOUND');
     }
   });
+
+  it("never replays another branch's stored response, nor tells that its Idempotency-Key exists", async () => {
+    const counterparty = newCounterparty();
+    const [mine, other] = [randomUUID(), randomUUID()];
+    const [myToken, otherToken] = [bearer(await mintToken({ counterparty, branch: mine })), bearer(await mintToken({ counterparty, branch: other }))];
+    const theirs = (await call('POST', customersUrl(service, counterparty), create, otherToken)).json.customer_guid;
+    const accounts = `${customersUrl(service, counterparty)}/${theirs}/accounts`;
+    const key = { 'idempotency-key': `open-${randomUUID()}` };
+    const first = await call('POST', accounts, {}, { ...otherToken, ...key });
+    expect(first.status).toBe(200);
+    // The same request, and another body, under the same key from the other branch: 404 as for a missing customer.
+    expectErrorBody(await call('POST', accounts, {}, { ...myToken, ...key }), 404, 'CUSTOMER_NOT_FOUND');
+    expectErrorBody(await call('POST', accounts, { iban: 'DE89370400440532013000' }, { ...myToken, ...key }), 404, 'CUSTOMER_NOT_FOUND');
+    // A create with the same body and key from the other branch is its own request: it lands in its own branch.
+    const createKey = { 'idempotency-key': `create-${randomUUID()}` };
+    const created = await call('POST', customersUrl(service, counterparty), create, { ...otherToken, ...createKey });
+    const again = await call('POST', customersUrl(service, counterparty), create, { ...myToken, ...createKey });
+    expect(again.status).toBe(422);
+    expect(again.json.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(again.text).not.toContain(created.json.customer_guid);
+  });
 });
 
 describe('rate limit', () => {

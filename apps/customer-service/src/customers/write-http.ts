@@ -24,7 +24,10 @@ export function idempotencyOf(request: FastifyRequest, counterpartyGuid: string)
   const body = canonicalJson(request.body ?? null);
   // The path in lower case: guids in it are compared in lower case everywhere (write routes take no query).
   const path = request.url.split('?')[0].toLowerCase();
-  return { counterpartyGuid, key, fingerprint: fingerprint(request.method, path, body) };
+  // The caller's branch too: the same body from employees of two branches is two requests
+  // (a create lands in each one's own branch), so one never gets the other's stored response.
+  const branch = principalOf(request).branchGuid ?? '';
+  return { counterpartyGuid, key, fingerprint: fingerprint(request.method, `${path} ${branch}`, body) };
 }
 
 /**

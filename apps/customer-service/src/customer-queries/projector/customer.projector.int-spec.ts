@@ -115,6 +115,25 @@ describe('customer projector', () => {
     expect(errors.map((e) => e.offset - errors[0].offset)).toEqual([0, 1, 2]);
   });
 
+  it("never moves a customer into another tenant's read model: an event naming another counterparty is refused and recorded", async () => {
+    const [owner, intruder] = [randomUUID(), randomUUID()];
+    const customer = testCustomer(owner, { name: 'Owned' });
+    const foreign = (version: number) => ({ ...customer, counterparty_guid: intruder, name: 'Moved', version, accounts: customer.accounts.map((a) => ({ ...a, counterparty_guid: intruder })) });
+    // In the chunk that creates the customer, and in a later one, against the stored row.
+    await produce(producer, topic, [eventMessage(customer), eventMessage(foreign(2))]);
+    await until(() => viewOf(customer.customer_guid), Boolean);
+    await produce(producer, topic, [eventMessage(foreign(3))]);
+    const errors = await until(
+      () => withDb(async (db) => (await db.query(`SELECT reason FROM projection_errors WHERE topic = $1 AND reason LIKE 'counterparty%'`, [topic])).rows),
+      (rows) => rows.length === 2,
+    );
+    expect(errors).toHaveLength(2);
+    expect(await viewOf(customer.customer_guid)).toMatchObject({ counterparty_guid: owner, name: 'Owned', version: 1 });
+    const moved = await withDb(async (db) => (await db.query(`SELECT count(*)::int AS n FROM account_view WHERE counterparty_guid = $1`, [intruder])).rows[0].n);
+    expect(moved).toBe(0);
+    expect(await countsOf(intruder)).toEqual([]);
+  });
+
   it('measures projection lag and exposes it at /metrics', async () => {
     const customer = testCustomer(randomUUID());
     await produce(producer, topic, [eventMessage(customer, randomUUID(), new Date(Date.now() - 2000).toISOString())]);

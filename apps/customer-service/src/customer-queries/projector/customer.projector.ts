@@ -103,39 +103,56 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  /** Applies a chunk in one transaction; if the database refuses a value, one by one instead. */
+  /**
+   * Applies a chunk in one transaction, with the records of the messages it cannot apply
+   * (malformed, or naming another counterparty than the customer's): the read model and the
+   * error records advance together, before the offsets are resolved. If the database refuses a
+   * value, the chunk is rolled back and applied one message at a time instead.
+   */
   private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
-    const events: ProjectedEvent[] = [];
-    const skipped: [string, string][] = [];
+    const events: { offset: string; event: ProjectedEvent }[] = [];
+    const unusable: Unusable[] = [];
     for (const message of messages) {
       const parsed = parseCustomerEvent(message.value, message.headers?.ce_id?.toString());
-      if (parsed.ok) events.push(parsed.event);
-      else skipped.push([message.offset, parsed.reason]);
+      if (parsed.ok) events.push({ offset: message.offset, event: parsed.event });
+      else unusable.push({ offset: message.offset, reason: parsed.reason });
     }
     let outcomes: ApplyOutcome[];
     try {
-      outcomes = await this.transaction((db) => this.writer.apply(db, events));
+      outcomes = await this.transaction(async (db) => {
+        const applied = await this.writer.apply(db, events.map(({ event }) => event));
+        applied.forEach((outcome, i) => outcome === 'refused' && unusable.push({ offset: events[i].offset, reason: FOREIGN_COUNTERPARTY }));
+        await recordUnusable(db, topic, partition, unusable);
+        return applied;
+      });
     } catch (error) {
       if (!isRefusedValue(error)) throw error;
       for (const message of messages) await this.handle(topic, partition, message);
       return;
     }
-    outcomes.forEach((outcome, i) => this.metrics.observe(outcome, events[i].occurredAt));
-    for (const [offset, reason] of skipped) await this.skip(topic, partition, offset, reason);
+    outcomes.forEach((outcome, i) => this.metrics.observe(outcome, events[i].event.occurredAt));
+    this.reportUnusable(topic, partition, unusable);
   }
 
   /** Applies one message, or records why it cannot be applied; throws only for retryable failures. */
   async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     const ceId = message.headers?.ce_id?.toString();
     const parsed = parseCustomerEvent(message.value, ceId);
-    if (!parsed.ok) return this.skip(topic, partition, message.offset, parsed.reason);
+    let unusable: Unusable[] = parsed.ok ? [] : [{ offset: message.offset, reason: parsed.reason }];
     try {
-      const [outcome] = await this.transaction((db) => this.writer.apply(db, [parsed.event]));
-      this.metrics.observe(outcome, parsed.event.occurredAt);
+      const outcome = await this.transaction(async (db) => {
+        const [applied] = parsed.ok ? await this.writer.apply(db, [parsed.event]) : [];
+        if (applied === 'refused') unusable = [{ offset: message.offset, reason: FOREIGN_COUNTERPARTY }];
+        await recordUnusable(db, topic, partition, unusable);
+        return applied;
+      });
+      if (parsed.ok && outcome) this.metrics.observe(outcome, parsed.event.occurredAt);
     } catch (error) {
-      if (isRefusedValue(error)) return this.skip(topic, partition, message.offset, `refused by the database (SQLSTATE ${sqlState(error)})`);
-      throw error;
+      if (!isRefusedValue(error)) throw error;
+      unusable = [{ offset: message.offset, reason: `refused by the database (SQLSTATE ${sqlState(error)})` }];
+      await this.transaction((db) => recordUnusable(db, topic, partition, unusable));
     }
+    this.reportUnusable(topic, partition, unusable);
   }
 
   /**
@@ -163,16 +180,31 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  private async skip(topic: string, partition: number, offset: string, reason: string): Promise<void> {
-    // Only the position and a reason naming fields, never values: they may be personal data.
-    this.logger.warn({ topic, partition, offset, reason }, 'skipping a message that cannot be projected');
-    await this.dataSource.query(
-      `INSERT INTO projection_errors (topic, partition, "offset", reason) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (topic, partition, "offset") DO NOTHING`,
-      [topic, partition, offset, reason.slice(0, 500)],
-    );
-    this.metrics.observe('malformed');
+  /** Only the position and a reason naming fields, never values: they may be personal data. */
+  private reportUnusable(topic: string, partition: number, unusable: readonly Unusable[]): void {
+    for (const { offset, reason } of unusable) {
+      this.logger.warn({ topic, partition, offset, reason }, 'skipping a message that cannot be projected');
+      if (reason !== FOREIGN_COUNTERPARTY) this.metrics.observe('malformed'); // refused ones are counted as an outcome
+    }
   }
+}
+
+/** A message the projector records in projection_errors instead of applying. */
+interface Unusable {
+  offset: string;
+  reason: string;
+}
+
+const FOREIGN_COUNTERPARTY = "counterparty_guid differs from the customer's";
+
+async function recordUnusable(db: EntityManager, topic: string, partition: number, unusable: readonly Unusable[]): Promise<void> {
+  if (unusable.length === 0) return;
+  await db.query(
+    `INSERT INTO projection_errors (topic, partition, "offset", reason)
+     SELECT $1, $2, o, r FROM unnest($3::bigint[], $4::text[]) AS x(o, r)
+     ON CONFLICT (topic, partition, "offset") DO NOTHING`,
+    [topic, partition, unusable.map((entry) => entry.offset), unusable.map((entry) => entry.reason.slice(0, 500))],
+  );
 }
 
 async function release(runner: QueryRunner): Promise<void> {

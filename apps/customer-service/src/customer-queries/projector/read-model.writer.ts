@@ -3,7 +3,11 @@ import { EntityManager } from 'typeorm';
 import { queryPrepared } from '../../database/prepared';
 import { AccountRow, CustomerRow, ProjectedEvent } from './customer-event.parser';
 
-export type ApplyOutcome = 'applied' | 'duplicate' | 'stale';
+/**
+ * What applying an event did: `refused` when it names another counterparty than the customer's
+ * (a customer never moves between tenants; such an event is recorded in projection_errors).
+ */
+export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'refused';
 
 /** The nil uuid stands for "no branch" in customer_counts (a primary key cannot hold null). */
 export const NO_BRANCH = '00000000-0000-0000-0000-000000000000';
@@ -185,13 +189,19 @@ export class ReadModelWriter {
 /**
  * Replays the chunk in order against the stored versions: an event is applied when it is new
  * and newer than everything before it for its customer, stale otherwise. The winners are each
- * customer's last applied event (its newest snapshot), the only ones written.
+ * customer's last applied event (its newest snapshot), the only ones written. The first
+ * snapshot of a customer fixes its counterparty: an event naming another one is refused, never
+ * applied (it would move the customer into another tenant's read model).
  */
 function decide(events: readonly ProjectedEvent[], recorded: readonly boolean[], stored: ReadonlyMap<string, StoredCustomer>) {
   const winners = new Map<string, ProjectedEvent>();
+  const owners = new Map<string, string>();
   const outcomes = events.map((event, i): ApplyOutcome => {
     if (!recorded[i]) return 'duplicate';
     const guid = event.customer.customer_guid;
+    const owner = owners.get(guid) ?? stored.get(guid)?.counterparty_guid ?? event.customer.counterparty_guid;
+    if (event.customer.counterparty_guid !== owner) return 'refused';
+    owners.set(guid, owner);
     const newest = winners.get(guid)?.customer.version ?? stored.get(guid)?.version ?? -Infinity;
     if (event.customer.version <= newest) return 'stale';
     winners.set(guid, event);

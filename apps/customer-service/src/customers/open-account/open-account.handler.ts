@@ -20,12 +20,13 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand, W
 
   execute(command: OpenAccountCommand): Promise<WriteResult> {
     return this.dataSource.transaction(async (db) => {
+      // Visibility first: another branch's customer is as invisible to a branch-scoped employee
+      // as a missing one — also to one who repeats another's Idempotency-Key (a replay, or a
+      // 422 for another body, would say the customer exists).
+      const customer = await this.customers.lockForUpdate(db, command.counterpartyGuid, command.customerGuid);
+      if (!customer || !customer.isVisibleToBranch(command.context.actor.branch_guid)) throw new CustomerNotFoundError();
       const stored = command.idempotency && (await this.idempotency.claim(db, command.idempotency));
       if (stored) return IdempotencyStore.replay(stored);
-
-      const customer = await this.customers.lockForUpdate(db, command.counterpartyGuid, command.customerGuid);
-      // Another branch's customer is as invisible to a branch-scoped employee as a missing one.
-      if (!customer || !customer.isVisibleToBranch(command.context.actor.branch_guid)) throw new CustomerNotFoundError();
       const account = customer.openAccount({ iban: command.iban, ...(command.asset ?? customer.primaryAsset) }, new Date());
       await this.customers.addAccount(db, customer.snapshot, account);
       await this.outbox.append(db, toOutboxMessages(customer, command.context));
