@@ -21,9 +21,9 @@ export function devSecret(root) {
   return secret;
 }
 
-export function mintToken({ secret, counterparty, branch, scope = 'customers:read customers:write', sub = 'demo-employee', ttl = '12h' }) {
+export function mintToken({ secret, counterparty, branch, scope = 'customers:read customers:write', sub = 'demo-employee', ttl = '1h' }) {
   return new SignJWT({ counterparty_guid: counterparty, ...(branch ? { branch_guid: branch } : {}), scope })
-    .setProtectedHeader({ alg: 'HS256' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)
     .setIssuedAt()
     .setExpirationTime(ttl)

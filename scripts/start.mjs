@@ -71,7 +71,7 @@ startService();
 async function printDemoToken() {
   const token = await mintToken({ secret: authSecret, counterparty: DEMO_COUNTERPARTY });
   log('no AUTH_JWT_SECRET or AUTH_JWKS_URL: using the local demo secret in .local/dev-auth-secret');
-  log(`demo token for counterparty ${DEMO_COUNTERPARTY} (customers:read customers:write, 12 h):`);
+  log(`demo token for counterparty ${DEMO_COUNTERPARTY} (customers:read customers:write, valid 1 h):`);
   process.stdout.write(`\n${token}\n\n`);
   log('more: npm run token -- --counterparty <guid> [--branch <guid>] [--scope customers:read]');
 }

@@ -1,5 +1,5 @@
 // npm run token -- --counterparty <guid> [--branch <guid>] [--scope "customers:read customers:write"]
-//                  [--sub <employee>] [--ttl 12h]
+//                  [--sub <employee>] [--ttl 1h]
 // Mints a bearer token signed with AUTH_JWT_SECRET, or with the local demo secret that
 // `npm start` generated in .local/dev-auth-secret. Prints only the token.
 import { existsSync } from 'node:fs';
@@ -24,7 +24,7 @@ try {
       branch: { type: 'string' },
       scope: { type: 'string', default: 'customers:read customers:write' },
       sub: { type: 'string', default: 'demo-employee' },
-      ttl: { type: 'string', default: '12h' },
+      ttl: { type: 'string', default: '1h' },
     },
   }));
 } catch (error) {
@@ -34,7 +34,7 @@ if (!values.counterparty || !UUID.test(values.counterparty)) fail('--counterpart
 if (values.branch && !UUID.test(values.branch)) fail('--branch must be a uuid');
 const scopes = values.scope.split(' ').filter(Boolean);
 if (scopes.some((scope) => !['customers:read', 'customers:write'].includes(scope))) fail('--scope takes customers:read and/or customers:write');
-if (!/^\d+[smhd]$/.test(values.ttl)) fail('--ttl looks like 30m, 12h or 7d');
+if (!/^\d+[smh]$/.test(values.ttl)) fail('--ttl looks like 30m or 1h (the service refuses tokens issued over AUTH_MAX_TOKEN_AGE_SECONDS ago, default 1 h)');
 
 let secret = process.env.AUTH_JWT_SECRET;
 if (!secret) {

@@ -22,7 +22,7 @@ const customersUrl = (app: RunningApp, counterparty: string) => `${app.api}/coun
 const create = { asset_code: 'EURC', asset_issuer: ISSUER };
 
 function signed(claims: Record<string, unknown>, build: (jwt: SignJWT) => SignJWT = (jwt) => jwt.setExpirationTime('5m')) {
-  return build(new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('employee-1').setIssuedAt()).sign(secret());
+  return build(new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('employee-1').setIssuedAt()).sign(secret());
 }
 
 describe('forged and invalid tokens → 401', () => {
@@ -33,8 +33,8 @@ describe('forged and invalid tokens → 401', () => {
     ['not a bearer scheme', async () => ({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })],
     ['malformed token', async () => bearer('not.a.jwt')],
     ['alg none', async () => bearer(new UnsecuredJWT(claims).setSubject('employee-1').setExpirationTime('5m').encode())],
-    ['another algorithm (HS512)', async () => bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS512' }).setSubject('e').setExpirationTime('5m').sign(secret()))],
-    ['wrong key', async () => bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('e').setExpirationTime('5m').sign(new TextEncoder().encode('another-secret-of-sufficient-length-0001')))],
+    ['another algorithm (HS512)', async () => bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS512', typ: 'JWT' }).setSubject('e').setIssuedAt().setExpirationTime('5m').sign(secret()))],
+    ['wrong key', async () => bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('e').setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode('another-secret-of-sufficient-length-0001')))],
     ['expired', async () => bearer(await signed(claims, (jwt) => jwt.setExpirationTime(Math.floor(Date.now() / 1000) - 60)))],
     ['not yet valid', async () => bearer(await signed(claims, (jwt) => jwt.setExpirationTime('10m').setNotBefore('5m')))],
     ['without exp', async () => bearer(await signed(claims, (jwt) => jwt))],
@@ -47,6 +47,11 @@ describe('forged and invalid tokens → 401', () => {
     }],
     ['oversize token', async () => bearer('a'.repeat(9000))],
     // A sub becomes each event's actor: one the events' jsonb cannot hold was a 500 at the write.
+    ['no typ header (not explicitly an access token, RFC 8725)', async () => bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('e').setIssuedAt().setExpirationTime('5m').sign(secret()))],
+    ['an ID token (typ ID)', async () => bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'ID' }).setSubject('e').setIssuedAt().setExpirationTime('5m').sign(secret()))],
+    ['without iat', async () => bearer(await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('e').setExpirationTime('5m').sign(secret()))],
+    ['issued over an hour ago, though not expired', async () => bearer(await signed(claims, (jwt) => jwt.setIssuedAt(Math.floor(Date.now() / 1000) - 3700).setExpirationTime('1h')))],
+    ['issued in the future', async () => bearer(await signed(claims, (jwt) => jwt.setIssuedAt(Math.floor(Date.now() / 1000) + 600).setExpirationTime('1h')))],
     ['sub with a lone surrogate', async () => bearer(await signed(claims, (jwt) => jwt.setSubject('employee-\ud800').setExpirationTime('5m')))],
     ['sub with a control character', async () => bearer(await signed(claims, (jwt) => jwt.setSubject('employee\n1').setExpirationTime('5m')))],
   ];

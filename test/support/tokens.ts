@@ -11,7 +11,7 @@ export interface TokenClaims {
 export async function mintToken({ counterparty, branch, scope = 'customers:read customers:write', sub = 'employee-1' }: TokenClaims): Promise<string> {
   const secret = new TextEncoder().encode(process.env.AUTH_JWT_SECRET);
   return new SignJWT({ counterparty_guid: counterparty, ...(branch ? { branch_guid: branch } : {}), scope })
-    .setProtectedHeader({ alg: 'HS256' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)
     .setIssuedAt()
     .setExpirationTime('10m')

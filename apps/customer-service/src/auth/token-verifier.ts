@@ -7,12 +7,28 @@ import { Principal } from './principal';
 /** Longer bearer values are refused before any parsing (a real one is well under 2 kB). */
 const MAX_TOKEN_LENGTH = 8192;
 
+/** Clocks of the identity provider and of this service may differ this much (`exp`, `nbf`, `iat`). */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * Explicit typing (RFC 8725 §3.11): a JWT access token says `JWT` or `at+jwt` (RFC 9068). Other
+ * JWTs an identity provider signs with the same keys (ID tokens of some providers, logout or
+ * DPoP tokens) say otherwise and are refused.
+ */
+const ACCESS_TOKEN_TYPES = new Set(['jwt', 'at+jwt']);
+
+function isAccessTokenType(typ: string | undefined): boolean {
+  return typ !== undefined && ACCESS_TOKEN_TYPES.has(typ.toLowerCase().replace(/^application\//, ''));
+}
+
 export class InvalidTokenError extends Error {}
 
 /**
  * Verifies bearer JWTs with jose: HS256 with a shared secret, or RS256/ES256 keys from a JWKS
  * endpoint (fetched and cached by jose, refetched on an unknown `kid`, so keys rotate without a
- * restart). Algorithms are pinned, `exp` is required, `iss`/`aud` are checked when configured.
+ * restart). Algorithms are pinned; `exp`, `iat` and a `typ` of an access token are required; a
+ * token older than AUTH_MAX_TOKEN_AGE_SECONDS is refused; `iss`/`aud` are checked when
+ * configured (always with a JWKS: the configuration requires them there).
  */
 @Injectable()
 export class TokenVerifier {
@@ -33,16 +49,20 @@ export class TokenVerifier {
   async verify(token: string): Promise<Principal> {
     if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('token too long');
     let payload: JWTPayload;
+    let typ: string | undefined;
     try {
-      ({ payload } = await jwtVerify(token, this.key as Uint8Array, {
+      ({ payload, protectedHeader: { typ } } = await jwtVerify(token, this.key as Uint8Array, {
         algorithms: this.algorithms,
         issuer: this.config.auth.issuer,
         audience: this.config.auth.audience,
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: ['exp', 'sub', 'iat'],
+        maxTokenAge: this.config.auth.maxTokenAgeSeconds,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch {
       throw new InvalidTokenError('token rejected');
     }
+    if (!isAccessTokenType(typ)) throw new InvalidTokenError('not an access token');
     return toPrincipal(payload);
   }
 }

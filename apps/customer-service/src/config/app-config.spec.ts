@@ -38,6 +38,10 @@ describe('loadConfig', () => {
     [{ AUTH_JWT_SECRET: undefined }, 'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set'],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET is too short'],
     [{ AUTH_JWKS_URL: 'ftp://keys' }, 'AUTH_JWKS_URL'],
+    [{ AUTH_JWKS_URL: 'http://idp.example/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, 'AUTH_JWKS_URL is "http://idp.example/jwks"; expected an https:// URL'],
+    [{ AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_AUDIENCE: 'a' }, 'AUTH_ISSUER is not set; expected to be set with AUTH_JWKS_URL'],
+    [{ AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_ISSUER: 'i' }, 'AUTH_AUDIENCE is not set; expected to be set with AUTH_JWKS_URL'],
+    [{ AUTH_MAX_TOKEN_AGE_SECONDS: '10' }, 'AUTH_MAX_TOKEN_AGE_SECONDS'],
     [{ CORS_ORIGINS: 'https://ok.example, *' }, 'CORS_ORIGINS'],
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ PROJECTOR_GROUP_ID: 'group with spaces' }, 'PROJECTOR_GROUP_ID'],
@@ -60,6 +64,13 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...base, AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'customers', CORS_ORIGINS: 'https://a.example,http://localhost:5173' });
     expect(config.auth).toMatchObject({ issuer: 'https://idp', audience: 'customers' });
     expect(config.http).toEqual({ corsOrigins: ['https://a.example', 'http://localhost:5173'], rateLimitPerMinute: 600 });
+  });
+
+  it('takes a JWKS over https, or http to this machine, with issuer and audience; tokens at most an hour old by default', () => {
+    const jwks = { AUTH_JWT_SECRET: undefined, AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'customers' };
+    expect(loadConfig({ ...base, ...jwks, AUTH_JWKS_URL: 'https://idp.example/jwks' }).auth).toMatchObject({ jwksUrl: 'https://idp.example/jwks', maxTokenAgeSeconds: 3600 });
+    expect(checkEnvironment({ ...base, ...jwks, AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' })).toBeNull();
+    expect(loadConfig({ ...base, AUTH_MAX_TOKEN_AGE_SECONDS: '600' }).auth.maxTokenAgeSeconds).toBe(600);
   });
 
   it('lets PROJECTOR_CONCURRENCY reach DATABASE_POOL_MAX where the projector does not run', () => {

@@ -38,8 +38,11 @@ export interface DatabaseConfig {
 export interface AuthConfig {
   jwtSecret?: string;
   jwksUrl?: string;
+  /** Required with a JWKS: an identity provider issues tokens for other APIs with the same keys. */
   issuer?: string;
   audience?: string;
+  /** Tokens issued (`iat`) longer ago than this are refused, whatever their `exp`. */
+  maxTokenAgeSeconds: number;
 }
 
 export interface HttpConfig {
@@ -224,8 +227,27 @@ function authConfig(env: Env): AuthConfig {
     // Never echo the secret itself.
     throw new ConfigError('Invalid configuration: AUTH_JWT_SECRET is too short; expected at least 32 characters.');
   }
-  if (jwksUrl !== undefined && !/^https?:\/\/\S+$/.test(jwksUrl)) fail('AUTH_JWKS_URL', jwksUrl, 'an http(s) URL');
-  return { jwtSecret, jwksUrl, issuer: raw(env, 'AUTH_ISSUER'), audience: raw(env, 'AUTH_AUDIENCE') };
+  if (jwksUrl !== undefined) checkJwksUrl(jwksUrl);
+  const issuer = raw(env, 'AUTH_ISSUER');
+  const audience = raw(env, 'AUTH_AUDIENCE');
+  if (jwksUrl !== undefined && (issuer === undefined || audience === undefined)) {
+    fail(issuer === undefined ? 'AUTH_ISSUER' : 'AUTH_AUDIENCE', undefined, 'to be set with AUTH_JWKS_URL (the identity provider signs tokens for other APIs with the same keys)');
+  }
+  return { jwtSecret, jwksUrl, issuer, audience, maxTokenAgeSeconds: integer(env, 'AUTH_MAX_TOKEN_AGE_SECONDS', 3600, 60, 86_400) };
+}
+
+/** https, or http to this machine only (a local identity provider in development and tests). */
+function checkJwksUrl(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const loopback = url !== undefined && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
+    fail('AUTH_JWKS_URL', value, 'an https:// URL (http:// only to localhost)');
+  }
 }
 
 function list(env: Env, name: string, item: RegExp, expected: string): string[] {
