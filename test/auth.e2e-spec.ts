@@ -8,7 +8,8 @@ import { mintToken } from './support/tokens';
 let service: RunningApp;
 let strict: RunningApp;
 beforeAll(async () => {
-  service = await startApp({ ROLES: 'api' });
+  // 1,100 isolation attempts in a few seconds: far past the default per-employee limit, tested on its own below.
+  service = await startApp({ ROLES: 'api', RATE_LIMIT_PER_MINUTE: '100000' });
   strict = await startApp({ ROLES: 'api', AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'customer-service' });
 });
 afterAll(async () => {
@@ -224,5 +225,40 @@ describe('rate limit', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('limits every client address before authentication, believing X-Forwarded-For only from a trusted proxy', async () => {
+    const limited = await startApp({ ROLES: 'api', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '4', TRUST_PROXY: 'loopback' });
+    try {
+      const url = customersUrl(limited, newCounterparty());
+      const from = (address: string, authorization = 'Bearer forged') => call('GET', url, undefined, { authorization, 'x-forwarded-for': address });
+      const flood = [];
+      for (let i = 0; i < 5; i++) flood.push(await from('203.0.113.7'));
+      expect(flood.slice(0, 4).map((r) => r.status)).toEqual([401, 401, 401, 401]);
+      expectErrorBody(flood[4], 429, 'TOO_MANY_REQUESTS');
+      expect(Number(flood[4].headers.get('retry-after'))).toBeGreaterThan(0);
+      // Another address is counted apart, with a valid token as without.
+      expect((await from('198.51.100.9', bearer(await mintToken({ counterparty: url.split('/').at(-2)! })).authorization)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+    const untrusting = await startApp({ ROLES: 'api', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '2' });
+    try {
+      const url = customersUrl(untrusting, newCounterparty());
+      const statuses = [];
+      // Without TRUST_PROXY the header is the client's own claim: every request is the socket's address.
+      for (const address of ['192.0.2.1', '192.0.2.2', '192.0.2.3']) statuses.push((await call('GET', url, undefined, { authorization: 'Bearer x', 'x-forwarded-for': address })).status);
+      expect(statuses).toEqual([401, 401, 429]);
+    } finally {
+      await untrusting.close();
+    }
+  });
+
+  it('refuses an unauthenticated request before reading its body', async () => {
+    const url = customersUrl(service, newCounterparty());
+    // Not JSON, and far over the body limit: a parsed body would answer 400 or 413.
+    expectErrorBody(await call('POST', url, '{"not json', { authorization: 'Bearer forged' }), 401, 'UNAUTHENTICATED');
+    const reply = await fetch(url, { method: 'POST', body: 'x'.repeat(1024 * 1024), headers: { authorization: 'Bearer forged', 'content-type': 'application/json' } });
+    expect(reply.status).toBe(401);
   });
 });

@@ -2,28 +2,26 @@ import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/c
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { ApiError } from '../http/api-error';
-import { attachPrincipal, PUBLIC_ROUTE, REQUIRED_SCOPE } from './auth.decorators';
-import { TokenVerifier } from './token-verifier';
+import { Principal } from './principal';
+import { PUBLIC_ROUTE, REQUIRED_SCOPE } from './auth.decorators';
+import { unauthenticated } from './bearer';
 
 /**
- * Every route needs a valid bearer token unless marked @Public. The counterparty always comes
- * from the verified token: a path naming another counterparty is 403, before any handler runs.
+ * What a route needs of its verified caller, unless marked @Public: the request gate has
+ * already authenticated it (request-gate.ts, before the body was read). The counterparty
+ * always comes from the verified token: a path naming another counterparty is 403, before any
+ * handler runs; a route's scope (`@RequiresScope`) is 403 when the token lacks it.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly verifier: TokenVerifier,
-  ) {}
+  constructor(private readonly reflector: Reflector) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const principal = await this.verifier.verify(bearerToken(request)).catch(() => {
-      throw unauthenticated();
-    });
-    attachPrincipal(request, principal);
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    const principal = request.principal;
+    if (!principal) throw unauthenticated(); // a route outside the gate's prefix that is not @Public
 
     const pathCounterparty = (request.params as Record<string, string | undefined>).counterparty_guid;
     if (pathCounterparty !== undefined && pathCounterparty.toLowerCase() !== principal.counterpartyGuid) {
@@ -35,25 +33,4 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
-}
-
-/** RFC 9110 §11: the scheme is case-insensitive (`bearer`, `BEARER`) and followed by one or more spaces. */
-const BEARER = /^bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
-
-function bearerToken(request: FastifyRequest): string {
-  const token = bearerTokenOf(request.headers.authorization);
-  if (token === null) throw unauthenticated();
-  return token;
-}
-
-/** The token of an `Authorization: Bearer …` header, or null. */
-export function bearerTokenOf(header: string | undefined): string | null {
-  const match = typeof header === 'string' ? BEARER.exec(header) : null;
-  return match ? match[1] : null;
-}
-
-function unauthenticated(): ApiError {
-  return new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'A valid bearer token is required.', [], {
-    'www-authenticate': 'Bearer',
-  });
 }

@@ -44,6 +44,8 @@ describe('loadConfig', () => {
     [{ AUTH_MAX_TOKEN_AGE_SECONDS: '10' }, 'AUTH_MAX_TOKEN_AGE_SECONDS'],
     [{ CORS_ORIGINS: 'https://ok.example, *' }, 'CORS_ORIGINS'],
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY'],
     [{ PROJECTOR_GROUP_ID: 'group with spaces' }, 'PROJECTOR_GROUP_ID'],
     [{ PROJECTOR_FROM_BEGINNING: 'maybe' }, 'PROJECTOR_FROM_BEGINNING'],
     [{ MIN_VERSION_WAIT_MS: '60000' }, 'MIN_VERSION_WAIT_MS'],
@@ -63,7 +65,11 @@ describe('loadConfig', () => {
   it('reads the auth and HTTP settings', () => {
     const config = loadConfig({ ...base, AUTH_ISSUER: 'https://idp', AUTH_AUDIENCE: 'customers', CORS_ORIGINS: 'https://a.example,http://localhost:5173' });
     expect(config.auth).toMatchObject({ issuer: 'https://idp', audience: 'customers' });
-    expect(config.http).toEqual({ corsOrigins: ['https://a.example', 'http://localhost:5173'], rateLimitPerMinute: 600 });
+    expect(config.http).toEqual({
+      corsOrigins: ['https://a.example', 'http://localhost:5173'], rateLimitPerMinute: 600, rateLimitPerAddressPerMinute: 6000, trustProxy: false,
+    });
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, loopback' }).http.trustProxy).toBe('10.0.0.0/8,loopback');
+    expect(loadConfig({ ...base, TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
   });
 
   it('takes a JWKS over https, or http to this machine, with issuer and audience; tokens at most an hour old by default', () => {

@@ -50,6 +50,10 @@ export interface HttpConfig {
   corsOrigins: string[];
   /** Requests per employee (token `sub`) per minute. */
   rateLimitPerMinute: number;
+  /** Requests per client address per minute, counted before authentication. */
+  rateLimitPerAddressPerMinute: number;
+  /** Which proxies' X-Forwarded-For to believe for the client address (Fastify's trustProxy). */
+  trustProxy: boolean | number | string;
 }
 
 export interface KafkaConfig {
@@ -104,6 +108,8 @@ export function loadConfig(env: Env): AppConfig {
     http: {
       corsOrigins: list(env, 'CORS_ORIGINS', /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'a comma-separated list of origins such as https://app.example.com'),
       rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+      rateLimitPerAddressPerMinute: integer(env, 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 6000, 1, 10_000_000),
+      trustProxy: trustProxy(env),
     },
     kafka: {
       brokers: brokers(env),
@@ -248,6 +254,21 @@ function checkJwksUrl(value: string): void {
   if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
     fail('AUTH_JWKS_URL', value, 'an https:// URL (http:// only to localhost)');
   }
+}
+
+/**
+ * TRUST_PROXY: `false` (default: the socket's address), `true` (any proxy: only behind one that
+ * always sets X-Forwarded-For), a number of proxy hops, or comma-separated addresses / CIDRs /
+ * `loopback`, `linklocal`, `uniquelocal` (proxy-addr's names) whose X-Forwarded-For is believed.
+ */
+function trustProxy(env: Env): boolean | number | string {
+  const value = raw(env, 'TRUST_PROXY');
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.every((entry) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(entry))) return entries.join(',');
+  fail('TRUST_PROXY', value, 'false, true, a number of hops, or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)');
 }
 
 function list(env: Env, name: string, item: RegExp, expected: string): string[] {

@@ -1,4 +1,4 @@
-import { bearerTokenOf } from '../auth/auth.guard';
+import { bearerTokenOf } from '../auth/bearer';
 import { assertJsonEncoding, parseJsonBody } from '../http/json-body';
 import { decodeQueryString, readers } from '../http/query-params';
 import * as rules from './field-rules';

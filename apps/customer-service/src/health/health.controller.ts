@@ -1,6 +1,5 @@
 import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { ApiError } from '../http/api-error';
@@ -11,8 +10,7 @@ const CHECK_TIMEOUT_MS = 1500;
 
 @ApiTags('health')
 @Public()
-// Probes are never rate limited: a 429 on readiness would take a healthy instance out.
-@SkipThrottle()
+// Probes are never rate limited (the request gate covers API_PREFIX only): a 429 on readiness would take a healthy instance out.
 @Controller('health')
 export class HealthController {
   constructor(

@@ -18,7 +18,8 @@ export const HEALTH_PATHS = ['health/live', 'health/ready'];
 export async function createApp(config: AppConfig, options: RuntimeOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: false,
+    // The client address (the request gate's rate limit) from X-Forwarded-For only as configured.
+    trustProxy: config.http.trustProxy,
     // URL builders of other stacks sometimes end a collection path with "/" (…/customers/).
     ignoreTrailingSlash: true,
     genReqId: requestIdFor,

@@ -59,7 +59,7 @@ export function useJsonBodies(app: NestFastifyApplication): void {
 async function readBody(request: FastifyRequest, payload: AsyncIterable<Buffer>): Promise<Buffer> {
   assertJsonEncoding(request.headers);
   const declared = Number(request.headers['content-length']);
-  if (declared > DRAIN_LIMIT_BYTES) throw tooLarge();
+  if (declared > DRAIN_LIMIT_BYTES) throw tooLarge({ connection: 'close' }); // never read: close after the answer
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of payload) {
@@ -83,8 +83,8 @@ export function assertJsonEncoding(headers: { 'content-type'?: string; 'content-
   }
 }
 
-function tooLarge(): ApiError {
-  return new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${BODY_LIMIT_BYTES / 1024} kB.`);
+function tooLarge(headers: Record<string, string> = {}): ApiError {
+  return new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${BODY_LIMIT_BYTES / 1024} kB.`, [], headers);
 }
 
 /** Strict UTF-8 (a leading BOM is dropped); anything else is a 400, never replacement characters. */
