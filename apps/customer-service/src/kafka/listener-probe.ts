@@ -23,7 +23,7 @@ export function speaksTls(host: string, port: number, timeoutMs: number): Promis
 
 /** True when the listener answers a plaintext Kafka ApiVersions request. */
 export async function answersPlaintext(host: string, port: number, timeoutMs: number): Promise<boolean | undefined> {
-  const response = await exchange(() => new Socket().connect({ host, port }), request(API_VERSIONS, 0, Buffer.alloc(0)), timeoutMs);
+  const response = await exchange(() => new Socket().connect({ host, port }), 'connect', request(API_VERSIONS, 0, Buffer.alloc(0)), timeoutMs);
   return response === undefined ? undefined : response !== null;
 }
 
@@ -35,7 +35,7 @@ export async function saslMechanisms(host: string, port: number, tls: Connection
   const mechanism = Buffer.from('PLAIN');
   const body = Buffer.concat([int16(mechanism.length), mechanism]);
   const open = () => (tls ? tlsConnect({ host, port, ...tls, ...(isIP(host) ? {} : { servername: host }) }) : new Socket().connect({ host, port }));
-  const response = await exchange(open, request(SASL_HANDSHAKE, 1, body), timeoutMs);
+  const response = await exchange(open, tls ? 'secureConnect' : 'connect', request(SASL_HANDSHAKE, 1, body), timeoutMs);
   if (!response) return undefined;
   // error_code int16, then an array (int32 count) of int16-length strings.
   const errorCode = response.readInt16BE(0);
@@ -56,12 +56,12 @@ function request(apiKey: number, apiVersion: number, body: Buffer): Buffer {
 }
 
 /** Sends one request; resolves the response body, null when the listener closed or answered something else, undefined on timeout. */
-function exchange(open: () => Socket, payload: Buffer, timeoutMs: number): Promise<Buffer | null | undefined> {
+function exchange(open: () => Socket, connected: 'connect' | 'secureConnect', payload: Buffer, timeoutMs: number): Promise<Buffer | null | undefined> {
   return new Promise((resolve) => {
     const socket = open();
     const done = settle(socket, timeoutMs, resolve);
     let received = Buffer.alloc(0);
-    socket.once(socket.constructor.name === 'TLSSocket' ? 'secureConnect' : 'connect', () => socket.write(payload));
+    socket.once(connected, () => socket.write(payload));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 8) return;
