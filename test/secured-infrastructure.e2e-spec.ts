@@ -29,7 +29,7 @@ const secretFile = (name: string, value: string) => {
 beforeAll(async () => {
   stack = await startSecuredStack();
   secrets = mkdtempSync(path.join(tmpdir(), 'secured-e2e-'));
-}, 120_000);
+}, 180_000);
 afterAll(async () => {
   await stack?.stop();
   if (secrets) rmSync(secrets, { recursive: true, force: true });
@@ -131,10 +131,17 @@ it.each<[string, () => Record<string, string | undefined>, RegExp]>([
   expect(message).not.toMatch(/not-the-password|postgres@/);
 });
 
-it('still starts when a server is merely down (the roles retry)', async () => {
+it('still starts when a server is merely down or not answering (the roles retry)', async () => {
   const closed = 'localhost:1';
   await expect(checkConnections(loadConfig(envWith({ KAFKA_BROKERS: closed })))).resolves.toBeUndefined();
   await expect(checkConnections(loadConfig(envWith({ DATABASE_URL: 'postgres://postgres@localhost:1/x' })))).resolves.toBeUndefined();
+  // Stopped, not gone: connections are accepted and requests go unanswered.
+  process.kill(stack.pid, 'SIGSTOP');
+  try {
+    await expect(checkConnections(loadConfig(envWith()))).resolves.toBeUndefined();
+  } finally {
+    process.kill(stack.pid, 'SIGCONT');
+  }
 });
 
 it('the service process prints only that line and exits 1, for Kafka and for PostgreSQL', async () => {

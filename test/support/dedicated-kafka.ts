@@ -33,7 +33,7 @@ export function startDedicatedKafka(timeoutMs = 60_000): Promise<DedicatedKafka>
 }
 
 /** A secured PostgreSQL and broker for one test file, started together (~8 s). */
-export function startSecuredStack(timeoutMs = 90_000): Promise<SecuredStack> {
+export function startSecuredStack(timeoutMs = 150_000): Promise<SecuredStack> {
   return startDedicated({ secured: true }, timeoutMs);
 }
 

@@ -9,7 +9,12 @@ import { pgConnectionOptions } from './pg-connection';
  * {@link MisconfigurationError} naming the setting when the answer means it can never work.
  */
 export async function checkDatabase(config: DatabaseConfig): Promise<{ available: boolean; reason?: string }> {
-  const client = new Client({ ...pgConnectionOptions(config), connectionTimeoutMillis: config.connectTimeoutMs, application_name: 'customer-service-check' });
+  const client = new Client({
+    ...pgConnectionOptions(config),
+    connectionTimeoutMillis: config.connectTimeoutMs,
+    query_timeout: config.connectTimeoutMs,
+    application_name: 'customer-service-check',
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

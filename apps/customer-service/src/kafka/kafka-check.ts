@@ -6,8 +6,12 @@ import { kafkaConnectionOptions } from './kafka-client';
 import { answersPlaintext, saslMechanisms, speaksTls } from './listener-probe';
 
 const PROBE_TIMEOUT_MS = 3000;
-/** A broker that is down or unreachable: nothing to ask it. */
+/**
+ * A broker that is down, unreachable or not answering: nothing to ask it. (A listener that
+ * speaks another protocol closes the connection at once; it does not leave requests unanswered.)
+ */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+const NOT_ANSWERING = /timeout|timed out/i;
 
 /**
  * Connects once (metadata from the bootstrap brokers) with the service's own settings. Resolves
@@ -27,7 +31,7 @@ export async function checkKafka(config: KafkaConfig): Promise<{ available: bool
     await admin.describeCluster();
     return { available: true };
   } catch (error) {
-    const unreachable = causes(error).some((cause) => UNREACHABLE.has(String(cause.code)) || /Connection timeout/.test(messageOf(cause)));
+    const unreachable = causes(error).some((cause) => UNREACHABLE.has(String(cause.code)) || NOT_ANSWERING.test(messageOf(cause)));
     const line = kafkaMisconfiguration(error, config) ?? (unreachable ? undefined : await probedMisconfiguration(error, config, connection.ssl));
     if (line) throw new MisconfigurationError(line);
     return { available: false, reason: messageOf(error) };
