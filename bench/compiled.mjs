@@ -10,3 +10,13 @@ export const compiled = (file) => require(path.join(root, 'dist/apps/customer-se
 
 /** The Stellar account that issues the benchmark's asset (EURC). */
 export const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
+
+/**
+ * node-postgres options for `databaseUrl` made as the service makes them (database/pg-connection.ts):
+ * DATABASE_SSLMODE and DATABASE_SSL_* of the environment apply to the benchmark's connections too.
+ */
+export function pgOptions(databaseUrl) {
+  const { loadDatabaseConfig } = compiled('config/app-config.js');
+  const { pgConnectionOptions } = compiled('database/pg-connection.js');
+  return pgConnectionOptions(loadDatabaseConfig({ ...process.env, DATABASE_URL: databaseUrl, DATABASE_URL_FILE: undefined }));
+}

@@ -22,7 +22,7 @@ import { mintToken } from '../scripts/dev-auth.mjs';
 import { startLocalStack, freePorts } from '../scripts/local-stack/index.mjs';
 import { readPidFile } from '../scripts/local-stack/processes.mjs';
 import { spawnWithWatchdog, stopChild } from '../scripts/local-stack/watchdog.mjs';
-import { ISSUER, root } from './compiled.mjs';
+import { ISSUER, pgOptions, root } from './compiled.mjs';
 import { httpLoad } from './http-load.mjs';
 import { startMeasuring } from './measure.mjs';
 import { findPgbench, runPgbench } from './pgbench.mjs';
@@ -234,7 +234,7 @@ async function sqlScenario(label, { pgbench, databaseUrl, postmasterPid, script,
 }
 
 async function withClient(databaseUrl, work) {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = new pg.Client(pgOptions(databaseUrl));
   client.on('error', () => {}); // PostgreSQL stopping under us (Ctrl-C) is not worth a crash
   await client.connect();
   try {

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { composeIBAN } from 'ibantools';
-import { compiled, ISSUER, require } from './compiled.mjs';
+import { compiled, ISSUER, pgOptions, require } from './compiled.mjs';
 import { progressBar } from './progress.mjs';
 
 
@@ -109,8 +109,8 @@ export async function seed({ databaseUrl, customers = DEFAULT_CUSTOMERS, counter
   const { loadDatabaseConfig } = compiled('config/app-config.js');
   const { runMigrationsLocked } = compiled('database/run-migrations.js');
   const { rebuildReadModel } = compiled('customer-queries/rebuild/read-model.rebuild.js');
-  const dataSource = await new DataSource(typeOrmOptions(loadDatabaseConfig({ DATABASE_URL: databaseUrl }), 'bench-seed')).initialize();
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const dataSource = await new DataSource(typeOrmOptions(loadDatabaseConfig({ ...process.env, DATABASE_URL: databaseUrl, DATABASE_URL_FILE: undefined }), 'bench-seed')).initialize();
+  const client = new pg.Client(pgOptions(databaseUrl));
   await client.connect();
   try {
     await runMigrationsLocked(dataSource);

@@ -3,7 +3,7 @@
 // KAFKA_BROKERS is unset. Ctrl-C / SIGTERM stop the service first (so it can finish its
 // in-flight work against a live database and broker), then Kafka and PostgreSQL.
 //
-// Environment read here: DATABASE_URL, KAFKA_BROKERS, LOCAL_PG_PORT (5433),
+// Environment read here: DATABASE_URL (or DATABASE_URL_FILE), KAFKA_BROKERS, LOCAL_PG_PORT (5433),
 // LOCAL_KAFKA_PORT (9092), LOCAL_KAFKA_CONTROLLER_PORT (9093); the service reads the rest.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,7 +24,9 @@ const failWith = (line) => {
 
 // 1. A bad environment fails in one line, before anything is started.
 // Without AUTH_JWT_SECRET / AUTH_JWKS_URL: a local demo secret, and a ready token printed below.
-const demoAuth = !process.env.AUTH_JWT_SECRET && !process.env.AUTH_JWKS_URL;
+const demoAuth = !process.env.AUTH_JWT_SECRET && !process.env.AUTH_JWT_SECRET_FILE && !process.env.AUTH_JWKS_URL;
+// A database named by a secret file (DATABASE_URL_FILE) is the user's own, like DATABASE_URL.
+const ownDatabase = Boolean(process.env.DATABASE_URL || process.env.DATABASE_URL_FILE);
 const { devSecret, mintToken, DEMO_COUNTERPARTY } = await import('./dev-auth.mjs');
 const authSecret = demoAuth ? devSecret(root) : process.env.AUTH_JWT_SECRET;
 const problem = environmentProblem() ?? localPortsProblem();
@@ -56,7 +58,7 @@ try {
     pgPort: portFromEnv('LOCAL_PG_PORT', 5433),
     kafkaPort: portFromEnv('LOCAL_KAFKA_PORT', 9092),
     kafkaControllerPort: portFromEnv('LOCAL_KAFKA_CONTROLLER_PORT', 9093),
-    needPostgres: !process.env.DATABASE_URL,
+    needPostgres: !ownDatabase,
     needKafka: !process.env.KAFKA_BROKERS,
     database: 'customer_service',
   });
@@ -87,7 +89,7 @@ function startService() {
     stopSignal: 'SIGTERM',
     env: {
       ...process.env,
-      DATABASE_URL: process.env.DATABASE_URL ?? stack.databaseUrl,
+      ...(ownDatabase ? {} : { DATABASE_URL: stack.databaseUrl }),
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? stack.kafkaBrokers,
       ...(demoAuth ? { AUTH_JWT_SECRET: authSecret } : {}),
     },
@@ -175,8 +177,8 @@ function environmentProblem() {
     const { checkEnvironment } = createRequire(import.meta.url)(appConfig);
     return checkEnvironment({
       ...process.env,
-      AUTH_JWT_SECRET: authSecret,
-      DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://placeholder@127.0.0.1:1/x',
+      ...(demoAuth ? { AUTH_JWT_SECRET: authSecret } : {}),
+      ...(ownDatabase ? {} : { DATABASE_URL: 'postgres://placeholder@127.0.0.1:1/x' }),
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:1',
     });
   } catch (error) {

@@ -20,6 +20,7 @@ import { compiled } from '../compiled.mjs';
 
 
 const { loadDatabaseConfig } = compiled('config/app-config');
+const { pgConnectionOptions } = compiled('database/pg-connection');
 const { TokenVerifier } = compiled('auth/token-verifier');
 const { SCOPE_READ, SCOPE_WRITE } = compiled('auth/principal');
 const { ApiError } = compiled('http/api-error');
@@ -63,7 +64,7 @@ try {
 const verifier = new TokenVerifier({ auth: { jwtSecret: process.env.AUTH_JWT_SECRET } });
 // The service's pool settings (database/typeorm-options.ts).
 const pool = new pg.Pool({
-  connectionString: database.url, max: database.poolMax, connectionTimeoutMillis: database.connectTimeoutMs,
+  ...pgConnectionOptions(database), max: database.poolMax, connectionTimeoutMillis: database.connectTimeoutMs,
   statement_timeout: database.statementTimeoutMs, idle_in_transaction_session_timeout: database.statementTimeoutMs * 2,
   application_name: 'customer-service-bare',
 });

@@ -22,6 +22,9 @@ const logToStderr = (line) => process.stderr.write(`[local-stack] ${line}\n`);
  * @param {string} [options.database='customer_service']
  * @param {boolean} [options.ephemeral=false] data thrown away afterwards (tests): skip fsync
  * @param {string[]} [options.postgresSettings=[]] extra server settings, `name=value` (passed as -c)
+ * @param {object} [options.secured] both servers secured (tests of the service's TLS and SASL settings):
+ *   `{ certificates, scramUsers, plainUsers }` — certificates from certificates.mjs; PostgreSQL
+ *   takes TLS with client certificates only, Kafka has a SASL_SSL listener (see kafka.mjs)
  * @param {(line: string) => void} [options.log]
  * @returns {Promise<{ databaseUrl?: string, kafkaBrokers?: string, kafkaPid?: number, stop: () => Promise<void> }>}
  */
@@ -36,6 +39,7 @@ export async function startLocalStack({
   database = 'customer_service',
   ephemeral = false,
   postgresSettings = [],
+  secured,
   log = logToStderr,
 }) {
   const startedAt = Date.now();
@@ -43,7 +47,7 @@ export async function startLocalStack({
   // PostgreSQL starts while Maven (first run only) fetches Kafka; Kafka needs the jars.
   const [postgres, kafka] = await Promise.allSettled([
     needPostgres
-      ? startPostgres({ dataDir: path.join(dataRoot, 'postgres'), port: pgPort ?? anyPgPort, database, ephemeral, settings: postgresSettings, log })
+      ? startPostgres({ dataDir: path.join(dataRoot, 'postgres'), port: pgPort ?? anyPgPort, database, ephemeral, settings: postgresSettings, tls: secured?.certificates, log })
       : undefined,
     needKafka
       ? ensureKafkaClasspath({ root, log }).then(() =>
@@ -52,6 +56,7 @@ export async function startLocalStack({
             dataDir: path.join(dataRoot, 'kafka'),
             port: kafkaPort ?? anyKafkaPort,
             controllerPort: kafkaControllerPort ?? anyControllerPort,
+            secured,
             log,
           }),
         )

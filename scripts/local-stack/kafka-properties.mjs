@@ -1,20 +1,23 @@
 // server.properties for a single-node KRaft broker (broker and controller in one JVM).
 
 /**
- * @param {{ port: number, controllerPort: number, logDir: string }} options
+ * @param {{ port: number, controllerPort: number, logDir: string, secured?: SecuredListener }} options
  * @returns {string} the file's content
  */
-export function kafkaServerProperties({ port, controllerPort, logDir }) {
+export function kafkaServerProperties({ port, controllerPort, logDir, secured }) {
+  const listener = secured ? 'SASL_SSL' : 'PLAINTEXT';
   const settings = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    listeners: `${listener}://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    // A secured listener advertises the name its certificate was issued for.
+    'advertised.listeners': `${listener}://${secured ? secured.host : '127.0.0.1'}:${port}`,
+    'listener.security.protocol.map': `${listener}:${listener},CONTROLLER:PLAINTEXT`,
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
+    'inter.broker.listener.name': listener,
     'log.dirs': logDir,
+    ...(secured ? securedListenerSettings(secured) : {}),
 
     // Topics are created explicitly by the service (with KRaft, a kafkajs consumer that
     // subscribes to a missing topic fails instead of waiting: kafkajs issue #1563).
@@ -45,4 +48,36 @@ export function kafkaServerProperties({ port, controllerPort, logDir }) {
     'delete.topic.enable': true,
   };
   return Object.entries(settings).map(([key, value]) => `${key}=${value}`).join('\n') + '\n';
+}
+
+/**
+ * @typedef {object} SecuredListener
+ * @property {string} host              the name clients use (the server certificate's)
+ * @property {string} keyStoreFile      the server's PEM key followed by its certificate
+ * @property {string} trustStoreFile    PEM CA certificates that sign client certificates
+ * @property {{ name: string, password: string }} broker  the broker's own SCRAM-SHA-512 user
+ * @property {Record<string, string>} plainUsers          name → password for SASL/PLAIN
+ */
+
+/**
+ * SASL_SSL as managed Kafka services run it: TLS with client certificates required (mutual
+ * TLS), then SASL with SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN. SCRAM users live in the cluster
+ * metadata (created at format time, see kafka.mjs); PLAIN users in the listener's JAAS entry.
+ */
+function securedListenerSettings({ keyStoreFile, trustStoreFile, broker, plainUsers }) {
+  const jaas = (module, options) => `${module} required ${Object.entries(options).map(([key, value]) => `${key}="${value}"`).join(' ')};`;
+  const scram = jaas('org.apache.kafka.common.security.scram.ScramLoginModule', { username: broker.name, password: broker.password });
+  const plainOptions = { username: broker.name, password: broker.password, ...Object.fromEntries(Object.entries(plainUsers).map(([name, password]) => [`user_${name}`, password])) };
+  return {
+    'ssl.keystore.type': 'PEM',
+    'ssl.keystore.location': keyStoreFile,
+    'ssl.truststore.type': 'PEM',
+    'ssl.truststore.location': trustStoreFile,
+    'listener.name.sasl_ssl.ssl.client.auth': 'required',
+    'sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN',
+    'sasl.mechanism.inter.broker.protocol': 'SCRAM-SHA-512',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': scram,
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': scram,
+    'listener.name.sasl_ssl.plain.sasl.jaas.config': jaas('org.apache.kafka.common.security.plain.PlainLoginModule', plainOptions),
+  };
 }

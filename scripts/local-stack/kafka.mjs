@@ -6,6 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import kafkajs from 'kafkajs';
+import { keyAndCertificate } from './certificates.mjs';
 import { ensureKafkaClasspath } from './kafka-classpath.mjs';
 import { kafkaServerProperties } from './kafka-properties.mjs';
 import { assertPortFree } from './ports.mjs';
@@ -21,10 +22,16 @@ const javaBin = () => (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 
 
 /**
  * Starts the broker and resolves once it answers an admin request.
- * @param {{ root: string, dataDir: string, port: number, controllerPort: number, log?: (line: string) => void }} options
+ * @param {{ root: string, dataDir: string, port: number, controllerPort: number, log?: (line: string) => void, secured?: SecuredKafka }} options
  * @returns {Promise<{ brokers: string, pid: number, stop: () => Promise<void> }>}
+ *
+ * @typedef {object} SecuredKafka  a SASL_SSL listener (mutual TLS, then SASL) instead of PLAINTEXT
+ * @property {object} certificates  from certificates.mjs: the server's, and the client's for the readiness probe
+ * @property {{ mechanism: 'SCRAM-SHA-512' | 'SCRAM-SHA-256', name: string, password: string }[]} scramUsers
+ *   created at format time; the first SCRAM-SHA-512 one is the readiness probe's
+ * @property {Record<string, string>} [plainUsers]  name → password for SASL/PLAIN
  */
-export async function startKafka({ root, dataDir, port, controllerPort, log = console.error }) {
+export async function startKafka({ root, dataDir, port, controllerPort, log = console.error, secured }) {
   const libs = await ensureKafkaClasspath({ root, log });
   mkdirSync(dataDir, { recursive: true });
   await stopStaleKafka(dataDir, log);
@@ -33,9 +40,10 @@ export async function startKafka({ root, dataDir, port, controllerPort, log = co
 
   const startedAt = Date.now();
   const files = kafkaFiles(dataDir);
-  writeFileSync(files.properties, kafkaServerProperties({ port, controllerPort, logDir: files.logDir }));
+  const listener = secured && securedListener(secured, dataDir);
+  writeFileSync(files.properties, kafkaServerProperties({ port, controllerPort, logDir: files.logDir, secured: listener }));
   writeFileSync(files.log, '');
-  await formatStorageOnce({ root, libs, files });
+  await formatStorageOnce({ root, libs, files, scramUsers: listener ? [...secured.scramUsers, { mechanism: 'SCRAM-SHA-512', ...listener.broker }] : [] });
 
   const child = spawnWithWatchdog({
     command: javaBin(),
@@ -45,14 +53,14 @@ export async function startKafka({ root, dataDir, port, controllerPort, log = co
   });
   child.once('error', () => {}); // reported below as an early exit, with the log
   writeFileSync(files.pid, `${child.pid}\n`);
-  const brokers = `127.0.0.1:${port}`;
+  const brokers = `${listener ? listener.host : '127.0.0.1'}:${port}`;
   const stop = async () => {
     await stopChild(child, { signal: 'SIGTERM', graceMs: STOP_GRACE_MS });
     rmSync(files.pid, { force: true });
   };
 
   try {
-    await waitUntilBrokerAnswers({ brokers, child, logFile: files.log });
+    await waitUntilBrokerAnswers({ brokers, child, logFile: files.log, client: secured && probeClientOptions(secured) });
   } catch (error) {
     await stop();
     throw error;
@@ -97,11 +105,40 @@ function jvmOptions(root) {
   ];
 }
 
-/** Formats the KRaft log dir on first use; later starts skip the extra JVM launch. */
-async function formatStorageOnce({ root, libs, files }) {
+/**
+ * The listener settings of a secured broker; its own SCRAM user (inter-broker protocol) gets a
+ * random password.
+ */
+function securedListener({ certificates, plainUsers = {} }, dataDir) {
+  return {
+    host: certificates.serverHost,
+    keyStoreFile: keyAndCertificate(certificates, path.join(dataDir, 'server-keystore.pem')),
+    trustStoreFile: certificates.caFile,
+    broker: { name: 'broker', password: randomBytes(16).toString('hex') },
+    plainUsers,
+  };
+}
+
+/** How the readiness probe connects to a secured broker: the client certificate and a SCRAM-SHA-512 user. */
+function probeClientOptions({ certificates, scramUsers }) {
+  const user = scramUsers.find((candidate) => candidate.mechanism === 'SCRAM-SHA-512');
+  if (!user) throw new Error('a secured Kafka needs a SCRAM-SHA-512 user (the readiness probe logs in with it)');
+  const read = (file) => readFileSync(file, 'utf8');
+  return {
+    ssl: { ca: read(certificates.caFile), cert: read(certificates.clientCertFile), key: read(certificates.clientKeyFile), passphrase: certificates.clientKeyPassphrase },
+    sasl: { mechanism: 'scram-sha-512', username: user.name, password: user.password },
+  };
+}
+
+/**
+ * Formats the KRaft log dir on first use; later starts skip the extra JVM launch. SCRAM
+ * credentials are part of the cluster metadata: KRaft takes the first ones at format time.
+ */
+async function formatStorageOnce({ root, libs, files, scramUsers = [] }) {
   if (existsSync(path.join(files.logDir, 'meta.properties'))) return;
   const clusterId = readOrCreateClusterId(files.clusterId);
-  const args = [...jvmOptions(root), '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', files.properties, '--ignore-formatted'];
+  const scram = scramUsers.flatMap(({ mechanism, name, password }) => ['--add-scram', `${mechanism}=[name=${name},password=${password}]`]);
+  const args = [...jvmOptions(root), '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', files.properties, '--ignore-formatted', ...scram];
   try {
     const { stdout, stderr } = await promisify(execFile)(javaBin(), args, { timeout: 60_000 });
     appendFileSync(files.log, stdout + stderr);
@@ -125,9 +162,10 @@ function readOrCreateClusterId(file) {
   return clusterId;
 }
 
-async function waitUntilBrokerAnswers({ brokers, child, logFile }) {
+async function waitUntilBrokerAnswers({ brokers, child, logFile, client = {} }) {
   // The probe's own connection errors are expected while the JVM boots: keep them quiet.
   const kafka = new Kafka({
+    ...client,
     clientId: 'local-stack-probe',
     brokers: [brokers],
     logLevel: logLevel.NOTHING,

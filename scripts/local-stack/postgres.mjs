@@ -7,7 +7,7 @@
 // Ctrl-C would shut it down under the still-running service) and nothing stops it after
 // a `kill -9` of Node.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,13 +27,17 @@ const STOP_GRACE_MS = 15_000;
  * `ephemeral: true` (test runs) turns off fsync: faster, and the data is thrown away anyway.
  * `settings`: extra server settings (`name=value`, passed as -c), e.g. the benchmark's
  * track_commit_timestamp.
+ * `tls`: certificates from certificates.mjs. The server then takes TLS connections only, each
+ * with a client certificate its CA signed (mutual TLS) and the password, and the URL names the
+ * host its certificate was issued for.
  * @returns {Promise<{ url: string, pid: number, stop: () => Promise<void> }>}
  */
-export async function startPostgres({ dataDir, port, database, log = console.error, ephemeral = false, settings = [] }) {
+export async function startPostgres({ dataDir, port, database, log = console.error, ephemeral = false, settings = [], tls }) {
   dataDir = path.resolve(dataDir);
   await stopStalePostgres(dataDir, log);
   await assertPortFree(port, 'PostgreSQL');
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialiseDataDir(dataDir, { log, ephemeral });
+  if (tls) settings = [...settings, ...tlsSettings(dataDir, tls)];
 
   const startedAt = Date.now();
   const logFile = path.join(dataDir, 'postgres.log');
@@ -50,16 +54,47 @@ export async function startPostgres({ dataDir, port, database, log = console.err
   // Graceful stop; stopChild escalates to SIGKILL after 15 s.
   const stop = () => stopChild(child, { signal: 'SIGINT', graceMs: STOP_GRACE_MS });
 
-  const adminUrl = urlFor(port, 'postgres');
+  const admin = { connectionString: urlFor(port, 'postgres'), ssl: tls && adminTls(tls) };
   try {
-    await waitUntilAccepting({ url: adminUrl, child, logFile });
-    await createDatabaseIfMissing(adminUrl, database);
+    await waitUntilAccepting({ admin, child, logFile });
+    await createDatabaseIfMissing(admin, database);
   } catch (error) {
     await stop();
     throw error;
   }
-  log(`PostgreSQL ready on 127.0.0.1:${port} (${seconds(startedAt)})`);
-  return { url: urlFor(port, database), pid: child.pid, stop };
+  log(`PostgreSQL ready on 127.0.0.1:${port}${tls ? ' (TLS only)' : ''} (${seconds(startedAt)})`);
+  return { url: urlFor(port, database, tls?.serverHost), pid: child.pid, stop };
+}
+
+/** ssl=on with the test CA; pg_hba.conf of our own: TLS, client certificate and password, or nothing. */
+function tlsSettings(dataDir, certificates) {
+  const owner = postgresUserIds();
+  const place = (source, name, mode) => {
+    const target = path.join(dataDir, name);
+    copyFileSync(source, target);
+    if (owner.uid !== undefined) chownSync(target, owner.uid, owner.gid);
+    // PostgreSQL refuses a key that others can read.
+    chmodSync(target, mode);
+    return target;
+  };
+  const hba = path.join(dataDir, 'pg_hba_tls.conf');
+  writeFileSync(hba, 'hostssl all all 127.0.0.1/32 scram-sha-256 clientcert=verify-ca\nhostssl all all ::1/128 scram-sha-256 clientcert=verify-ca\n');
+  return [
+    'ssl=on',
+    `ssl_cert_file=${place(certificates.serverCertFile, 'server.crt', 0o644)}`,
+    `ssl_key_file=${place(certificates.serverKeyFile, 'server.key', 0o600)}`,
+    `ssl_ca_file=${place(certificates.caFile, 'root.crt', 0o644)}`,
+    `hba_file=${hba}`,
+  ];
+}
+
+/** The stack's own connections (readiness, CREATE DATABASE): the client certificate, the CA, on 127.0.0.1. */
+function adminTls(certificates) {
+  const read = (file) => readFileSync(file, 'utf8');
+  return {
+    ca: read(certificates.caFile), cert: read(certificates.clientCertFile), key: read(certificates.clientKeyFile),
+    passphrase: certificates.clientKeyPassphrase, checkServerIdentity: () => undefined,
+  };
 }
 
 /**
@@ -82,7 +117,7 @@ export async function stopStalePostgres(dataDir, log = console.error) {
   rmSync(pidFile, { force: true });
 }
 
-const urlFor = (port, database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+const urlFor = (port, database, host = '127.0.0.1') => `postgres://${USER}:${PASSWORD}@${host}:${port}/${encodeURIComponent(database)}`;
 
 function serverSettings(ephemeral, extra) {
   const settings = [
@@ -156,7 +191,7 @@ function postgresUserIds() {
   return { uid: id('-u'), gid: id('-g') };
 }
 
-async function waitUntilAccepting({ url, child, logFile }) {
+async function waitUntilAccepting({ admin, child, logFile }) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null || !isAlive(child.pid)) {
@@ -166,13 +201,13 @@ async function waitUntilAccepting({ url, child, logFile }) {
     if (Date.now() > deadline) {
       throw new Error(`PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000} s; last lines of ${logFile}:\n${tailOf(logFile)}`);
     }
-    if (await answersQuery(url)) return;
+    if (await answersQuery(admin)) return;
     await sleep(100);
   }
 }
 
-async function answersQuery(url) {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+async function answersQuery(admin) {
+  const client = new pg.Client({ ...admin, connectionTimeoutMillis: 1_000 });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -185,8 +220,8 @@ async function answersQuery(url) {
   }
 }
 
-async function createDatabaseIfMissing(adminUrl, database) {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+async function createDatabaseIfMissing(admin, database) {
+  const client = new pg.Client({ ...admin, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

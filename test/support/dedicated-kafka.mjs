@@ -1,23 +1,29 @@
-// Runs a Kafka broker of its own for one test (a test that stops its broker must not stop the
-// one every other test file shares). Started by dedicated-kafka.ts: prints {"brokers","pid"} as
-// one JSON line once the broker answers, and stops it (deleting its data) when its standard
-// input closes — also when the Jest worker that started it dies.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Runs servers of its own for one test file: a Kafka broker (a test that stops its broker must
+// not stop the one every other test file shares), and with `secured` a PostgreSQL and a broker
+// that take only TLS (and SASL), with certificates made for this run. Started by
+// dedicated-kafka.ts with its options as JSON in argv[2]; prints one JSON line once the servers
+// answer, and stops them (deleting their data) when its standard input closes — also when the
+// Jest worker that started it dies.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startKafka } from '../../scripts/local-stack/kafka.mjs';
-import { freePorts } from '../../scripts/local-stack/ports.mjs';
+import { createTestCertificates } from '../../scripts/local-stack/certificates.mjs';
+import { startLocalStack } from '../../scripts/local-stack/index.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dataDir = mkdtempSync(path.join(tmpdir(), 'customer-service-kafka-'));
+const { secured = false } = JSON.parse(process.argv[2] ?? '{}');
+// Under /tmp: the embedded PostgreSQL runs as the `postgres` user, which must reach its data dir.
+const dataDir = mkdtempSync(path.join(tmpdir(), 'customer-service-dedicated-'));
+chmodSync(dataDir, 0o755);
 const log = (line) => process.stderr.write(`${line}\n`);
 
-let kafka;
+let stack;
 let stopping;
 const stop = () =>
   (stopping ??= (async () => {
-    await kafka?.stop().catch(() => undefined);
+    await stack?.stop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   })());
@@ -27,11 +33,21 @@ process.stdin.resume();
 process.on('SIGTERM', stop);
 
 try {
-  const [port, controllerPort] = await freePorts(2);
-  kafka = await startKafka({ root, dataDir, port, controllerPort, log });
-  process.stdout.write(`${JSON.stringify({ brokers: kafka.brokers, pid: kafka.pid })}\n`);
+  const password = () => randomBytes(12).toString('hex');
+  const users = secured && {
+    scramUsers: [
+      { mechanism: 'SCRAM-SHA-512', name: 'customer-service', password: password() },
+      { mechanism: 'SCRAM-SHA-256', name: 'customer-service-256', password: password() },
+    ],
+    plainUsers: { 'customer-service-plain': password() },
+  };
+  const certificates = secured && (await createTestCertificates(path.join(dataDir, 'certificates')));
+  stack = await startLocalStack({
+    root, dataRoot: dataDir, needPostgres: secured, ephemeral: true, log, ...(secured ? { secured: { certificates, ...users } } : {}),
+  });
+  process.stdout.write(`${JSON.stringify({ brokers: stack.kafkaBrokers, pid: stack.kafkaPid, databaseUrl: stack.databaseUrl, certificates, ...users })}\n`);
 } catch (error) {
-  log(`dedicated Kafka did not start: ${error.message}`);
+  log(`dedicated servers did not start: ${error.message}`);
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(1);
 }

@@ -8,9 +8,37 @@ export interface DedicatedKafka {
   stop(): Promise<void>;
 }
 
+/** What scripts/local-stack/certificates.mjs made for a secured stack (file paths). */
+export interface TestCertificates {
+  caFile: string;
+  otherCaFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  clientKeyPassphrase: string;
+  serverHost: string;
+}
+
+/** A PostgreSQL taking only TLS with client certificates, and a broker with a SASL_SSL listener requiring them too. */
+export interface SecuredStack extends DedicatedKafka {
+  /** postgres://postgres:postgres@localhost:<port>/customer_service (the certificate's host name). */
+  databaseUrl: string;
+  certificates: TestCertificates;
+  scramUsers: { mechanism: 'SCRAM-SHA-512' | 'SCRAM-SHA-256'; name: string; password: string }[];
+  plainUsers: Record<string, string>;
+}
+
 /** A single-node broker for one test file, on free ports (~4 s to start). */
-export async function startDedicatedKafka(timeoutMs = 60_000): Promise<DedicatedKafka> {
-  const runner = spawn(process.execPath, [path.join(__dirname, 'dedicated-kafka.mjs')], { stdio: ['pipe', 'pipe', 'pipe'] });
+export function startDedicatedKafka(timeoutMs = 60_000): Promise<DedicatedKafka> {
+  return startDedicated({}, timeoutMs);
+}
+
+/** A secured PostgreSQL and broker for one test file, started together (~8 s). */
+export function startSecuredStack(timeoutMs = 150_000): Promise<SecuredStack> {
+  return startDedicated({ secured: true }, timeoutMs);
+}
+
+async function startDedicated<T extends DedicatedKafka>(options: { secured?: boolean }, timeoutMs: number): Promise<T> {
+  const runner = spawn(process.execPath, [path.join(__dirname, 'dedicated-kafka.mjs'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => runner.once('exit', () => resolve()));
   let stderr = '';
   runner.stderr!.on('data', (chunk) => (stderr += chunk));
@@ -18,9 +46,9 @@ export async function startDedicatedKafka(timeoutMs = 60_000): Promise<Dedicated
     runner.stdin!.end();
     await exited;
   };
-  const started = await new Promise<{ brokers: string; pid: number }>((resolve, reject) => {
+  const started = await new Promise<Omit<T, 'stop'>>((resolve, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`dedicated Kafka not ready within ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`dedicated servers not ready within ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
     runner.stdout!.on('data', (chunk) => {
       stdout += chunk;
       if (!stdout.includes('\n')) return;
@@ -29,11 +57,11 @@ export async function startDedicatedKafka(timeoutMs = 60_000): Promise<Dedicated
     });
     void exited.then(() => {
       clearTimeout(timer);
-      reject(new Error(`dedicated Kafka exited before it was ready:\n${stderr}`));
+      reject(new Error(`dedicated servers exited before they were ready:\n${stderr}`));
     });
   }).catch(async (error) => {
     await stop();
     throw error;
   });
-  return { ...started, stop };
+  return { ...started, stop } as T;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
 
 /** One consumed message, as a consumer sees it (headers as UTF-8 strings). */
 export interface ConsumedMessage {
@@ -12,9 +12,9 @@ export interface ConsumedMessage {
   producerId: string;
 }
 
-/** A client of the test run's broker, or of the given one. */
-export const testKafka = (brokers = process.env.KAFKA_BROKERS ?? '') =>
-  new Kafka({ clientId: 'test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+/** A client of the test run's broker, or of the given one (with `connection`: TLS, SASL). */
+export const testKafka = (brokers = process.env.KAFKA_BROKERS ?? '', connection: Partial<KafkaConfig> = {}) =>
+  new Kafka({ clientId: 'test', brokers: brokers.split(','), logLevel: logLevel.NOTHING, ...connection });
 
 /** Creates a topic of its own for one test (the broker never auto-creates). */
 export async function createTopic(prefix: string, partitions = 3): Promise<string> {
@@ -42,9 +42,9 @@ export async function deleteTopic(topic: string, brokers?: string): Promise<void
  */
 export async function readWholeTopic(
   topic: string,
-  { timeoutMs = 30_000, brokers }: { timeoutMs?: number; brokers?: string } = {},
+  { timeoutMs = 30_000, brokers, connection }: { timeoutMs?: number; brokers?: string; connection?: Partial<KafkaConfig> } = {},
 ): Promise<ConsumedMessage[]> {
-  const kafka = testKafka(brokers);
+  const kafka = testKafka(brokers, connection);
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());

@@ -11,7 +11,8 @@ export interface ServiceProcess {
   /** Resolves when a log line matches (rejects when the process exits first or after `timeoutMs`). */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<void>;
   kill(signal: NodeJS.Signals): void;
-  exited: Promise<void>;
+  /** Resolves with the exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
 }
 
 /**
@@ -32,7 +33,7 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
   };
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let running = true;
   void exited.then(() => {
     running = false;

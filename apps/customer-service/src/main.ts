@@ -2,11 +2,14 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, processEnvironment } from './config/app-config';
 import { createApp } from './http/create-app';
 import { OPEN_API_PATH } from './http/open-api';
+import { checkConnections } from './startup/check-connections';
 
 async function bootstrap(): Promise<void> {
   let config;
   try {
     config = loadConfig(processEnvironment());
+    // A setting that can never connect (TLS, credentials) stops here, in one line; a server that is down does not.
+    await checkConnections(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

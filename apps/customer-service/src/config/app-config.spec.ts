@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: undefined }, 'DATABASE_URL is not set'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL is not a postgres:// URL'],
     [{ DATABASE_MIGRATIONS_RUN: 'yes' }, 'DATABASE_MIGRATIONS_RUN'],
-    [{ AUTH_JWT_SECRET: undefined }, 'AUTH_JWT_SECRET or AUTH_JWKS_URL must be set'],
+    [{ AUTH_JWT_SECRET: undefined }, 'AUTH_JWT_SECRET (or AUTH_JWT_SECRET_FILE) or AUTH_JWKS_URL must be set'],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET is too short'],
     [{ AUTH_JWKS_URL: 'ftp://keys' }, 'AUTH_JWKS_URL'],
     [{ AUTH_JWKS_URL: 'http://idp.example/jwks', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' }, 'AUTH_JWKS_URL is "http://idp.example/jwks"; expected an https:// URL'],

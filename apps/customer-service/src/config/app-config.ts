@@ -1,11 +1,16 @@
+import { databaseTls, kafkaSecurity, SaslConfig, SslMode, TlsMaterial } from './connection-security';
+import { bool, ConfigError, Env, fail, failWithout, integer, oneOf, raw, secret, text } from './env-readers';
+
+export { ConfigError } from './env-readers';
+export type { SaslConfig, SslMode, TlsMaterial } from './connection-security';
+
 /**
  * The service's configuration: read from the environment once, validated, then injected as a
- * typed object. This folder is the only place that reads `process.env`.
+ * typed object. This folder is the only place that reads `process.env` (and the files that
+ * `*_FILE` settings name).
  */
 export const ROLES = ['api', 'relay', 'projector'] as const;
 export type Role = (typeof ROLES)[number];
-
-export class ConfigError extends Error {}
 
 export class AppConfig {
   readonly host!: string;
@@ -27,7 +32,12 @@ export class AppConfig {
 }
 
 export interface DatabaseConfig {
+  /** The URL to connect with: DATABASE_PASSWORD put in, `sslmode` taken out (see {@link sslMode}). Never log it. */
   url: string;
+  /** libpq's meaning: see database/pg-connection.ts. */
+  sslMode: SslMode;
+  /** DATABASE_SSL_CA_FILE, DATABASE_SSL_CERT_FILE, DATABASE_SSL_KEY_FILE (+ passphrase), read. */
+  tls: TlsMaterial;
   poolMax: number;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
@@ -61,6 +71,10 @@ export interface KafkaConfig {
   clientId: string;
   eventsTopic: string;
   eventsPartitions: number;
+  /** Set when KAFKA_SSL is true: TLS to every broker, hostnames verified (material may be empty: Node's public CAs). */
+  ssl?: TlsMaterial;
+  /** Set when KAFKA_SASL_MECHANISM is. */
+  sasl?: SaslConfig;
 }
 
 /** The read-model projector role (a Kafka consumer group on the events topic). */
@@ -93,8 +107,6 @@ export interface RelayConfig {
   readyMaxAgeMs: number;
 }
 
-type Env = Record<string, string | undefined>;
-
 /** Builds the configuration or throws a {@link ConfigError} whose message names the bad setting. */
 export function loadConfig(env: Env): AppConfig {
   const config = Object.assign(new AppConfig(), {
@@ -116,6 +128,7 @@ export function loadConfig(env: Env): AppConfig {
       clientId: text(env, 'KAFKA_CLIENT_ID', 'customer-service'),
       eventsTopic: topicName(env),
       eventsPartitions: integer(env, 'EVENTS_PARTITIONS', 6, 1, 1000),
+      ...kafkaSecurity(env),
     },
     projector: {
       groupId: kafkaName(env, 'PROJECTOR_GROUP_ID', 'customer-service.projector', 'a Kafka consumer group id'),
@@ -143,8 +156,12 @@ export function loadConfig(env: Env): AppConfig {
 
 /** The database part alone: the TypeORM CLI's data source needs nothing else. */
 export function loadDatabaseConfig(env: Env): DatabaseConfig {
+  const url = databaseUrl(env);
+  const { sslMode, tls } = databaseTls(env, url);
   return {
-    url: databaseUrl(env),
+    url: url.toString(),
+    sslMode,
+    tls,
     poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 500),
     connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3000, 100, 120_000),
     statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
@@ -168,45 +185,6 @@ export function checkEnvironment(env: Env): string | null {
   }
 }
 
-function fail(name: string, value: string | undefined, expected: string): never {
-  const shown = value === undefined ? 'is not set' : `is ${JSON.stringify(value)}`;
-  throw new ConfigError(`Invalid configuration: ${name} ${shown}; expected ${expected}.`);
-}
-
-function raw(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === '' ? undefined : value;
-}
-
-function text(env: Env, name: string, fallback: string): string {
-  return raw(env, name) ?? fallback;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const value = raw(env, name);
-  if (value === undefined) return fallback;
-  const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    fail(name, value, `an integer from ${min} to ${max}`);
-  }
-  return parsed;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const value = raw(env, name);
-  if (value === undefined) return fallback;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  fail(name, value, 'true or false');
-}
-
-function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
-  const value = raw(env, name);
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) fail(name, value, `one of ${allowed.join(', ')}`);
-  return value as T;
-}
-
 function apiPrefix(env: Env): string {
   const value = text(env, 'API_PREFIX', '/api/v1');
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) fail('API_PREFIX', value, 'a path such as /api/v1');
@@ -224,10 +202,10 @@ function roles(env: Env): ReadonlySet<Role> {
 }
 
 function authConfig(env: Env): AuthConfig {
-  const jwtSecret = raw(env, 'AUTH_JWT_SECRET');
+  const jwtSecret = secret(env, 'AUTH_JWT_SECRET');
   const jwksUrl = raw(env, 'AUTH_JWKS_URL');
   if (jwtSecret === undefined && jwksUrl === undefined) {
-    throw new ConfigError('Invalid configuration: AUTH_JWT_SECRET or AUTH_JWKS_URL must be set (npm start generates a local secret).');
+    throw new ConfigError('Invalid configuration: AUTH_JWT_SECRET (or AUTH_JWT_SECRET_FILE) or AUTH_JWKS_URL must be set (npm start generates a local secret).');
   }
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
     // Never echo the secret itself.
@@ -279,8 +257,12 @@ function list(env: Env, name: string, item: RegExp, expected: string): string[] 
   return items;
 }
 
-function databaseUrl(env: Env): string {
-  const value = raw(env, 'DATABASE_URL');
+/**
+ * DATABASE_URL (or DATABASE_URL_FILE), with DATABASE_PASSWORD (or DATABASE_PASSWORD_FILE) put
+ * in when the URL has none. Never echoed: it may hold a password.
+ */
+function databaseUrl(env: Env): URL {
+  const value = secret(env, 'DATABASE_URL');
   let url: URL | undefined;
   try {
     url = value === undefined ? undefined : new URL(value);
@@ -288,12 +270,15 @@ function databaseUrl(env: Env): string {
     url = undefined;
   }
   if (!url || !['postgres:', 'postgresql:'].includes(url.protocol)) {
-    // Never echo the URL: it may hold a password.
-    throw new ConfigError(
-      `Invalid configuration: DATABASE_URL ${value === undefined ? 'is not set' : 'is not a postgres:// URL'}; expected postgres://user:password@host:port/database.`,
-    );
+    failWithout('DATABASE_URL', value === undefined ? 'is not set' : 'is not a postgres:// URL', 'postgres://user:password@host:port/database');
   }
-  return value!;
+  const password = secret(env, 'DATABASE_PASSWORD');
+  if (password !== undefined) {
+    if (url.password !== '') failWithout('DATABASE_PASSWORD', 'is set and DATABASE_URL has a password too', 'only one of them');
+    // Percent-encoded whole: node-postgres decodes the URL's password with decodeURIComponent.
+    url.password = encodeURIComponent(password);
+  }
+  return url;
 }
 
 function brokers(env: Env): string[] {

@@ -2,6 +2,7 @@ import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migration-list';
+import { pgSsl } from './pg-connection';
 
 /**
  * TypeORM options shared by the service and the migration CLI. The schema comes only from
@@ -20,6 +21,8 @@ export function typeOrmOptions(config: DatabaseConfig, applicationName = 'custom
     // TypeORM's query logger prints parameters (logins, IBANs): errors are logged by us, safely.
     logging: false,
     extra: {
+      // In `extra`: TypeORM hands it to node-postgres as it is (pg-connection.ts).
+      ssl: pgSsl(config),
       max: config.poolMax,
       connectionTimeoutMillis: config.connectTimeoutMs,
       statement_timeout: config.statementTimeoutMs,

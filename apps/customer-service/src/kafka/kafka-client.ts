@@ -1,6 +1,28 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Admin, Kafka, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
-import { AppConfig } from '../config/app-config';
+import { ConnectionOptions } from 'node:tls';
+import { Admin, Kafka, KafkaConfig as KafkaJsConfig, logCreator, logLevel, Partitioners, Producer, SASLOptions } from 'kafkajs';
+import { AppConfig, KafkaConfig } from '../config/app-config';
+
+/** How long to wait for a broker's TCP (and TLS) connection. */
+export const KAFKA_CONNECTION_TIMEOUT_MS = 3000;
+/** Every client of the service connects alike: the relay, the projector, the provisioner, readiness, the start-up check. */
+export function kafkaConnectionOptions(config: KafkaConfig): Pick<KafkaJsConfig, 'brokers' | 'ssl' | 'sasl' | 'connectionTimeout'> {
+  return {
+    brokers: config.brokers,
+    connectionTimeout: KAFKA_CONNECTION_TIMEOUT_MS,
+    ...(config.ssl ? { ssl: kafkaTls(config.ssl) } : {}),
+    ...(config.sasl ? { sasl: { ...config.sasl } as SASLOptions } : {}),
+  };
+}
+
+/**
+ * TLS with Node's defaults kept: the chain verified (against KAFKA_SSL_CA_FILE, or Node's public
+ * CAs) and each broker's name checked against its certificate (kafkajs sends it as SNI too).
+ */
+function kafkaTls({ ca, cert, key, passphrase }: NonNullable<KafkaConfig['ssl']>): true | ConnectionOptions {
+  const options: ConnectionOptions = { ...(ca ? { ca } : {}), ...(cert ? { cert, key, passphrase } : {}) };
+  return Object.keys(options).length === 0 ? true : options;
+}
 
 /**
  * The one kafkajs client of the process. Roles create their own producers and consumers from
@@ -15,8 +37,7 @@ export class KafkaClient implements OnApplicationShutdown {
   constructor(@Inject(AppConfig) config: AppConfig) {
     this.kafka = new Kafka({
       clientId: config.kafka.clientId,
-      brokers: config.kafka.brokers,
-      connectionTimeout: 3000,
+      ...kafkaConnectionOptions(config.kafka),
       requestTimeout: 10_000,
       logLevel: logLevel.WARN,
       logCreator: toNestLogger,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { kafkaMisconfiguration } from './kafka-check';
 import { KafkaClient } from './kafka-client';
 
 /**
@@ -46,7 +47,10 @@ export class TopicProvisioner implements OnApplicationBootstrap, OnModuleDestroy
         return;
       } catch (error) {
         await this.client.resetAdmin();
-        this.logger.warn(`topic provisioning attempt ${attempt} failed (${(error as Error).message}); retrying`);
+        // Kafka was away at the start-up check and came back refusing these settings: say which one.
+        const misconfiguration = kafkaMisconfiguration(error, this.config.kafka);
+        if (misconfiguration) this.logger.error(`topic provisioning attempt ${attempt} failed: ${misconfiguration} Retrying`);
+        else this.logger.warn(`topic provisioning attempt ${attempt} failed (${(error as Error).message}); retrying`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delayMs);
           this.wakeUp = () => {

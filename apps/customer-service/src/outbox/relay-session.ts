@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DatabaseConfig } from '../config/app-config';
+import { pgConnectionOptions } from '../database/pg-connection';
 import { ClaimedRow } from './outbox-message';
 
 /** Any constant works; every relay of one database must use the same one. */
@@ -22,7 +23,7 @@ export class RelaySession {
 
   static async open(config: DatabaseConfig, onNotify: () => void): Promise<RelaySession> {
     const client = new Client({
-      connectionString: config.url,
+      ...pgConnectionOptions(config),
       connectionTimeoutMillis: config.connectTimeoutMs,
       statement_timeout: config.statementTimeoutMs,
       query_timeout: config.statementTimeoutMs + 1000,

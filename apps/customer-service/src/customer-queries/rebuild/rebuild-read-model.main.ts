@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadDatabaseConfig, processEnvironment } from '../../config/app-config';
+import { checkDatabase } from '../../database/database-check';
 import { runMigrationsLocked } from '../../database/run-migrations';
 import { typeOrmOptions } from '../../database/typeorm-options';
 import { rebuildReadModel } from './read-model.rebuild';
@@ -23,6 +24,7 @@ async function main(args: string[]): Promise<number> {
   let config;
   try {
     config = loadDatabaseConfig(processEnvironment());
+    await checkDatabase(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
