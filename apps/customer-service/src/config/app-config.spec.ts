@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { checkEnvironment, loadConfig } from './app-config';
 
 const base = {
@@ -86,6 +89,38 @@ describe('loadConfig', () => {
 
   it('never echoes a secret', () => {
     expect(checkEnvironment({ ...base, AUTH_JWT_SECRET: 'tiny-secret' })).not.toContain('tiny-secret');
+  });
+
+  describe('AUTH_JWT_SECRET_FILE', () => {
+    let dir: string;
+    beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'config-spec-')); });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const secretFile = (content: string) => {
+      const file = path.join(dir, 'jwt-secret');
+      writeFileSync(file, content);
+      return file;
+    };
+    const withoutSecret = { ...base, AUTH_JWT_SECRET: undefined };
+
+    it('reads the secret from the file, without its trailing newline', () => {
+      const file = secretFile('a-secret-from-a-file-that-is-long-enough\n');
+      expect(loadConfig({ ...withoutSecret, AUTH_JWT_SECRET_FILE: file }).auth.jwtSecret).toBe('a-secret-from-a-file-that-is-long-enough');
+    });
+
+    it('lets an explicit AUTH_JWT_SECRET win over the file', () => {
+      const file = secretFile('a-secret-from-a-file-that-is-long-enough');
+      expect(loadConfig({ ...base, AUTH_JWT_SECRET_FILE: file }).auth.jwtSecret).toBe(base.AUTH_JWT_SECRET);
+    });
+
+    it.each([
+      ['a missing file', () => path.join(dir, 'missing'), 'cannot be read (ENOENT)'],
+      ['an empty file', () => secretFile(' \n'), 'is empty'],
+      ['a short secret', () => secretFile('tiny-file-secret'), 'AUTH_JWT_SECRET is too short'],
+    ])('refuses %s, naming the setting but not the secret', (_case, file, message) => {
+      const error = checkEnvironment({ ...withoutSecret, AUTH_JWT_SECRET_FILE: file() });
+      expect(error).toContain(message);
+      expect(error).not.toContain('tiny-file-secret');
+    });
   });
 
   it('never echoes a database password', () => {

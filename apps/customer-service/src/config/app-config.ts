@@ -2,6 +2,8 @@
  * The service's configuration: read from the environment once, validated, then injected as a
  * typed object. This folder is the only place that reads `process.env`.
  */
+import { readFileSync } from 'node:fs';
+
 export const ROLES = ['api', 'relay', 'projector'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -215,7 +217,8 @@ function roles(env: Env): ReadonlySet<Role> {
 }
 
 function authConfig(env: Env): AuthConfig {
-  const jwtSecret = raw(env, 'AUTH_JWT_SECRET');
+  // An explicit secret wins over the file (docker-compose.yml generates one into a volume).
+  const jwtSecret = raw(env, 'AUTH_JWT_SECRET') ?? secretFromFile(env, 'AUTH_JWT_SECRET_FILE');
   const jwksUrl = raw(env, 'AUTH_JWKS_URL');
   if (jwtSecret === undefined && jwksUrl === undefined) {
     throw new ConfigError('Invalid configuration: AUTH_JWT_SECRET or AUTH_JWKS_URL must be set (npm start generates a local secret).');
@@ -226,6 +229,20 @@ function authConfig(env: Env): AuthConfig {
   }
   if (jwksUrl !== undefined && !/^https?:\/\/\S+$/.test(jwksUrl)) fail('AUTH_JWKS_URL', jwksUrl, 'an http(s) URL');
   return { jwtSecret, jwksUrl, issuer: raw(env, 'AUTH_ISSUER'), audience: raw(env, 'AUTH_AUDIENCE') };
+}
+
+/** The trimmed content of the file named by `name`; never echoes the content. */
+function secretFromFile(env: Env, name: string): string | undefined {
+  const file = raw(env, name);
+  if (file === undefined) return undefined;
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${name} names ${JSON.stringify(file)}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  if (content === '') throw new ConfigError(`Invalid configuration: ${name} names ${JSON.stringify(file)}, which is empty.`);
+  return content;
 }
 
 function list(env: Env, name: string, item: RegExp, expected: string): string[] {
