@@ -71,6 +71,7 @@ export function run(command, args, { env, cwd, input, allowFailure = false, quie
     const ticker = quiet ? null : setInterval(() => {
       if (last) say(`  … ${elapsed(since)}: ${last.slice(0, 140)}`);
     }, progressEveryMs);
+    child.stdin.on('error', () => {}); // a command that exits before reading its input
     child.stdin.end(input ?? '');
     child.once('error', (error) => {
       clearInterval(ticker);

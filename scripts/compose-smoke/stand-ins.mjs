@@ -3,7 +3,7 @@
 // real pull) is always kept. A stand-in is rebuilt only when its inputs changed (their hash
 // is a label on the image). What each differs in: STAND-INS.md.
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debianMirror } from './host.mjs';
@@ -18,7 +18,7 @@ const NPM_VERSION = '10.8.2';
 
 const BASE = 'debian:bookworm-slim';
 const STAND_INS = [
-  { name: 'node:20-bookworm-slim', dir: 'node', extra: () => [process.version, NPM_VERSION], prepare: nodeContext },
+  { name: 'node:20-bookworm-slim', dir: 'node', extra: () => [process.version, NPM_VERSION, hostExtraCas()], prepare: nodeContext },
   { name: 'postgres:15', dir: 'postgres', extra: () => [] },
   { name: 'apache/kafka:3.9.2', dir: 'kafka', extra: () => [], prepare: kafkaContext },
 ];
@@ -103,7 +103,38 @@ async function nodeContext(context, workDir) {
   }
   await run('tar', ['-xzf', tarball, '-C', context]);
   await run('mv', [path.join(context, 'package'), path.join(context, 'npm')]);
+  const extraCas = hostExtraCas();
+  if (extraCas) {
+    // This machine reaches the npm registry only through a TLS-inspecting proxy whose CA the
+    // host trusts; `npm ci` inside the project's Dockerfile needs to trust it too.
+    writeFileSync(path.join(context, 'host-extra-ca.crt'), extraCas);
+    appendFileSync(path.join(context, 'Dockerfile'), [
+      '# Added by the smoke on a machine with extra CAs (STAND-INS.md): its registry proxy.',
+      'COPY host-extra-ca.crt /usr/local/share/ca-certificates/host-extra-ca.crt',
+      'ENV NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/host-extra-ca.crt',
+      '',
+    ].join('\n'));
+  }
   return ['--build-arg', `NODE_VERSION=${process.versions.node}`];
+}
+
+/** The CAs the host added to its trust store (Debian's place for local CAs), concatenated. */
+function hostExtraCas() {
+  const dir = '/usr/local/share/ca-certificates';
+  const files = [];
+  const walk = (current) => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const file = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith('.crt')) files.push(file);
+    }
+  };
+  try {
+    walk(dir);
+  } catch {
+    return '';
+  }
+  return files.sort().map((file) => readFileSync(file, 'utf8').trim()).join('\n') + (files.length ? '\n' : '');
 }
 
 /** Apache Kafka 3.9.2 and its tools from Maven Central (cached in ~/.m2 after the first run). */
