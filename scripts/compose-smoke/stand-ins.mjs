@@ -39,7 +39,7 @@ export async function ensureStandIns(workDir) {
   const baseInputs = hashOf(path.join(images, 'debian'), [debianMirror()]);
   const baseState = await imageState(BASE, baseInputs);
   if (baseState === 'stale' || baseState === 'missing') {
-    await step(`stand-in ${BASE}: debootstrap bookworm from ${debianMirror()} (~2 min)`, async () => {
+    await step(`stand-in ${BASE}: debootstrap bookworm from ${debianMirror()} (2–4 min)`, async () => {
       await run(path.join(images, 'debian', 'slim.sh'), [BASE, debianMirror(), path.join(workDir, 'debian')]);
       await labelImage(BASE, baseInputs);
     });
