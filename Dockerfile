@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # customer-service image: compiled once in a build stage, run from a slim Node 20 image with
 # production dependencies only, as the non-root `node` user.
 #
@@ -24,7 +22,10 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund
+# `npm ls` fails when a dependency is missing: npm 10 can end `npm ci` with "Exit handler never
+# called!" and status 0 before it has installed everything (npm/cli#7666), and that layer
+# would then be cached.
+RUN npm ci --ignore-scripts --no-audit --no-fund && npm ls --depth=0 > /dev/null
 COPY nest-cli.json tsconfig.json ./
 COPY apps ./apps
 COPY libs ./libs
@@ -34,7 +35,8 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm ls --omit=dev --depth=0 > /dev/null \
+  && npm cache clean --force
 
 # --- runtime ------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -47,6 +49,13 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# Two small tools for the Compose stack: the one-shot that creates the stack's JWT secret
+# (docker-compose.yml, service auth-secret) and the demo token minter
+# (`docker compose exec customer-service node scripts/token.mjs --counterparty <guid>`).
+COPY scripts/jwt-secret-file.mjs scripts/token.mjs scripts/dev-auth.mjs ./scripts/
+# The one place the image's user may write: the mount point of the Compose stack's secret
+# volume (a new named volume takes this directory's owner and mode).
+RUN install -d -o node -g node -m 0700 /var/lib/customer-service
 USER node
 EXPOSE 3000
 # Exec form: SIGTERM reaches Node itself and Nest's shutdown hooks stop the roles cleanly.

@@ -1,8 +1,10 @@
 // npm run token -- --counterparty <guid> [--branch <guid>] [--scope "customers:read customers:write"]
 //                  [--sub <employee>] [--ttl 1h]
-// Mints a bearer token signed with AUTH_JWT_SECRET, or with the local demo secret that
-// `npm start` generated in .local/dev-auth-secret. Prints only the token.
-import { existsSync } from 'node:fs';
+// Mints a bearer token signed with AUTH_JWT_SECRET, else with the secret in the file named by
+// AUTH_JWT_SECRET_FILE (inside the Compose stack:
+// `docker compose exec customer-service node scripts/token.mjs …`), else with the local demo
+// secret that `npm start` generated in .local/dev-auth-secret. Prints only the token.
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,7 +38,14 @@ const scopes = values.scope.split(' ').filter(Boolean);
 if (scopes.some((scope) => !['customers:read', 'customers:write'].includes(scope))) fail('--scope takes customers:read and/or customers:write');
 if (!/^\d+[smh]$/.test(values.ttl)) fail('--ttl looks like 30m or 1h (the service refuses tokens issued over AUTH_MAX_TOKEN_AGE_SECONDS ago, default 1 h)');
 
-let secret = process.env.AUTH_JWT_SECRET;
+let secret = process.env.AUTH_JWT_SECRET?.trim();
+if (!secret && process.env.AUTH_JWT_SECRET_FILE?.trim()) {
+  try {
+    secret = readFileSync(process.env.AUTH_JWT_SECRET_FILE.trim(), 'utf8').trim();
+  } catch (error) {
+    fail(`cannot read AUTH_JWT_SECRET_FILE (${error.code ?? error.message})`);
+  }
+}
 if (!secret) {
   if (!existsSync(devSecretFile(root))) fail('set AUTH_JWT_SECRET, or run `npm start` once without it to create the local demo secret');
   secret = devSecret(root);
