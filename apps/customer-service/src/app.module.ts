@@ -24,7 +24,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, options),
         LoggingModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(config),
         KafkaModule,
         HealthModule,
         AuthModule,

@@ -18,7 +18,9 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   const shownHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
-  const base = `http://${shownHost}:${config.port}`;
+  // The port listened on (PORT=0 picks a free one).
+  const { port } = app.getHttpServer().address() as { port: number };
+  const base = `http://${shownHost}:${port}`;
   // A plain banner for people; the JSON logs are for machines.
   process.stdout.write(
     [

@@ -32,7 +32,8 @@ export class RequestGate implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return; // an application context without HTTP (tests of one role)
     const prefix = `${this.config.apiPrefix}/`;
     fastify.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith(prefix)) return;

@@ -55,7 +55,10 @@ describe('loadConfig', () => {
     [{ OUTBOX_READY_MAX_AGE_MS: 'soon' }, 'OUTBOX_READY_MAX_AGE_MS'],
     [{ PROJECTOR_SESSION_TIMEOUT_MS: '1000' }, 'PROJECTOR_SESSION_TIMEOUT_MS'],
     [{ PROJECTOR_CONCURRENCY: '0' }, 'PROJECTOR_CONCURRENCY'],
-    [{ PROJECTOR_CONCURRENCY: '3', DATABASE_POOL_MAX: '3' }, 'PROJECTOR_CONCURRENCY is "3"; expected fewer than DATABASE_POOL_MAX (3)'],
+    [{ DATABASE_POOL_MAX: '10' }, 'DATABASE_POOL_MAX is no longer read; set DATABASE_POOL_COMMANDS and DATABASE_POOL_QUERIES'],
+    [{ DATABASE_POOL_QUERIES: '0' }, 'DATABASE_POOL_QUERIES'],
+    [{ DATABASE_QUERY_TIMEOUT_MS: '50' }, 'DATABASE_QUERY_TIMEOUT_MS'],
+    [{ LISTS_PER_COUNTERPARTY: '0' }, 'LISTS_PER_COUNTERPARTY'],
   ])('rejects %p with one line naming the setting', (override, expected) => {
     const message = checkEnvironment({ ...base, ...override });
     expect(message).toContain(expected);
@@ -79,18 +82,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, AUTH_MAX_TOKEN_AGE_SECONDS: '600' }).auth.maxTokenAgeSeconds).toBe(600);
   });
 
-  it('lets PROJECTOR_CONCURRENCY reach DATABASE_POOL_MAX where the projector does not run', () => {
-    expect(checkEnvironment({ ...base, ROLES: 'api', PROJECTOR_CONCURRENCY: '3', DATABASE_POOL_MAX: '3' })).toBeNull();
+  it('sizes a pool per kind of work', () => {
+    expect(loadConfig(base).database).toMatchObject({ pools: { commands: 8, queries: 8 }, queryTimeoutMs: 5000 });
+    expect(loadConfig({ ...base, DATABASE_POOL_COMMANDS: '4', DATABASE_POOL_QUERIES: '12' }).database.pools).toEqual({ commands: 4, queries: 12 });
   });
 
   it('reads the projector and query settings, with defaults', () => {
     expect(loadConfig(base).projector).toEqual({ groupId: 'customer-service.projector', fromBeginning: true, sessionTimeoutMs: 30_000, concurrency: 3 });
-    expect(loadConfig(base).queries).toEqual({ minVersionWaitMs: 3000 });
+    expect(loadConfig(base).queries).toEqual({ minVersionWaitMs: 3000, listsPerCounterparty: 2 });
     const config = loadConfig({
       ...base, PROJECTOR_GROUP_ID: 'read-model.v2', PROJECTOR_FROM_BEGINNING: 'false', PROJECTOR_SESSION_TIMEOUT_MS: '6000', PROJECTOR_CONCURRENCY: '8', MIN_VERSION_WAIT_MS: '0',
     });
     expect(config.projector).toEqual({ groupId: 'read-model.v2', fromBeginning: false, sessionTimeoutMs: 6000, concurrency: 8 });
-    expect(config.queries).toEqual({ minVersionWaitMs: 0 });
+    expect(config.queries).toEqual({ minVersionWaitMs: 0, listsPerCounterparty: 2 });
   });
 
   it('reads the relay settings, with defaults', () => {

@@ -38,9 +38,21 @@ export interface DatabaseConfig {
   sslMode: SslMode;
   /** DATABASE_SSL_CA_FILE, DATABASE_SSL_CERT_FILE, DATABASE_SSL_KEY_FILE (+ passphrase), read. */
   tls: TlsMaterial;
-  poolMax: number;
+  /**
+   * Connections per kind of work, each kind in a pool of its own (bulkheads: a flood of lists
+   * cannot take the connections writes need). The projector's pool is sized from
+   * PROJECTOR_CONCURRENCY; the relay and the health monitor hold sessions of their own.
+   */
+  pools: {
+    /** Commands (create, update, open account) and migrations. */
+    commands: number;
+    /** Queries (lists, GETs) of the read side. */
+    queries: number;
+  };
   connectTimeoutMs: number;
   statementTimeoutMs: number;
+  /** statement_timeout of the queries pool: a list may not run longer than this. */
+  queryTimeoutMs: number;
   migrationsRun: boolean;
 }
 
@@ -93,6 +105,8 @@ export interface ProjectorConfig {
 export interface QueriesConfig {
   /** How long `GET …/customers/{guid}?min_version=n` waits for the read model to reach n. */
   minVersionWaitMs: number;
+  /** Customer lists of one counterparty run at once in this process; more → 429. */
+  listsPerCounterparty: number;
 }
 
 /** The outbox relay role (DESIGN §4, ADR 1) and the outbox health check. */
@@ -138,6 +152,7 @@ export function loadConfig(env: Env): AppConfig {
     },
     queries: {
       minVersionWaitMs: integer(env, 'MIN_VERSION_WAIT_MS', 3000, 0, 30_000),
+      listsPerCounterparty: integer(env, 'LISTS_PER_COUNTERPARTY', 2, 1, 1000),
     },
     relay: {
       pollIntervalMs: integer(env, 'OUTBOX_POLL_INTERVAL_MS', 1000, 10, 60_000),
@@ -146,25 +161,28 @@ export function loadConfig(env: Env): AppConfig {
       readyMaxAgeMs: integer(env, 'OUTBOX_READY_MAX_AGE_MS', 60_000, 1000, 86_400_000),
     },
   });
-  // Each partition the projector applies at once keeps a pool connection; the rest of the
-  // process (skipped-message records, readiness, the other roles) needs at least one more.
-  if (config.hasRole('projector') && config.projector.concurrency >= config.database.poolMax) {
-    fail('PROJECTOR_CONCURRENCY', String(config.projector.concurrency), `fewer than DATABASE_POOL_MAX (${config.database.poolMax}): each partition applied at once keeps a connection`);
-  }
   return config;
 }
 
 /** The database part alone: the TypeORM CLI's data source needs nothing else. */
 export function loadDatabaseConfig(env: Env): DatabaseConfig {
+  // Renamed, not reinterpreted: a deployment that sized one pool must size the two it now has.
+  if (raw(env, 'DATABASE_POOL_MAX') !== undefined) {
+    throw new ConfigError('Invalid configuration: DATABASE_POOL_MAX is no longer read; set DATABASE_POOL_COMMANDS and DATABASE_POOL_QUERIES (docs/configuration.md).');
+  }
   const url = databaseUrl(env);
   const { sslMode, tls } = databaseTls(env, url);
   return {
     url: url.toString(),
     sslMode,
     tls,
-    poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 500),
+    pools: {
+      commands: integer(env, 'DATABASE_POOL_COMMANDS', 8, 1, 500),
+      queries: integer(env, 'DATABASE_POOL_QUERIES', 8, 1, 500),
+    },
     connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3000, 100, 120_000),
     statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+    queryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 5000, 100, 600_000),
     migrationsRun: bool(env, 'DATABASE_MIGRATIONS_RUN', true),
   };
 }

@@ -9,7 +9,17 @@ import { pgSsl } from './pg-connection';
  * migrations (`synchronize` stays off). The pool fails fast: node-postgres waits forever for a
  * connection by default, which turns a dead database into hung requests instead of 503s.
  */
-export function typeOrmOptions(config: DatabaseConfig, applicationName = 'customer-service'): DataSourceOptions {
+/** One pool's size and statement timeout. */
+export interface PoolOptions {
+  max: number;
+  statementTimeoutMs: number;
+}
+
+export function typeOrmOptions(
+  config: DatabaseConfig,
+  applicationName = 'customer-service',
+  pool: PoolOptions = { max: config.pools.commands, statementTimeoutMs: config.statementTimeoutMs },
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.url,
@@ -23,10 +33,10 @@ export function typeOrmOptions(config: DatabaseConfig, applicationName = 'custom
     extra: {
       // In `extra`: TypeORM hands it to node-postgres as it is (pg-connection.ts).
       ssl: pgSsl(config),
-      max: config.poolMax,
+      max: pool.max,
       connectionTimeoutMillis: config.connectTimeoutMs,
-      statement_timeout: config.statementTimeoutMs,
-      idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
+      statement_timeout: pool.statementTimeoutMs,
+      idle_in_transaction_session_timeout: pool.statementTimeoutMs * 2,
       application_name: applicationName,
     },
   };

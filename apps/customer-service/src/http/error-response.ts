@@ -20,6 +20,12 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
     return respond(error.getStatus(), error.code, error.message, requestId, error.details, error.headers);
   }
   if (error instanceof CustomerError) return fromCustomerError(error, requestId);
+  if (driverErrorOf(error).code === QUERY_CANCELED) {
+    // The statement outran its pool's statement_timeout (a list: DATABASE_QUERY_TIMEOUT_MS).
+    return respond(HttpStatus.SERVICE_UNAVAILABLE, 'QUERY_TIMEOUT', 'The request took longer than the service allows; for a list, narrow its filters.', requestId, [], {
+      'retry-after': '2',
+    });
+  }
   if (isDatabaseUnavailable(error)) {
     return respond(HttpStatus.SERVICE_UNAVAILABLE, 'UNAVAILABLE', 'The database is unavailable; retry later.', requestId, [], { 'retry-after': '2' });
   }
@@ -41,8 +47,10 @@ function fromCustomerError(error: CustomerError, requestId: string): ErrorRespon
   return respond(400, 'VALIDATION_FAILED', 'Request is invalid.', requestId, [{ field, message: error.message }]);
 }
 
+/** statement_timeout (or a cancel): the statement ran too long. */
+const QUERY_CANCELED = '57014';
 /** SQLSTATE classes and driver messages that mean "PostgreSQL is down or overloaded", not "bad input". */
-const UNAVAILABLE_SQLSTATES = /^(08|53|57P0[1-3])|^57014$/;
+const UNAVAILABLE_SQLSTATES = /^(08|53|57P0[1-3])/;
 const UNAVAILABLE_MESSAGES = /ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Connection terminated|connect ETIMEDOUT|Client has encountered a connection error/;
 
 function isDatabaseUnavailable(error: unknown): boolean {

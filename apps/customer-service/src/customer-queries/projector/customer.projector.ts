@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { PROJECTOR_DATA_SOURCE } from '../../database/database.module';
 import { AppConfig } from '../../config/app-config';
 import { driverErrorOf } from '../../database/driver-error';
 import { KafkaClient } from '../../kafka/kafka-client';
@@ -50,7 +52,7 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly client: KafkaClient,
     private readonly topics: TopicProvisioner,
-    private readonly dataSource: DataSource,
+    @InjectDataSource(PROJECTOR_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly writer: ReadModelWriter,
     private readonly metrics: ProjectionMetrics,
   ) {}
@@ -158,7 +160,7 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
   /**
    * Runs `work` in a transaction on a connection the projector keeps: under load the pool's
    * connections are queued for by the API's requests, and a chunk waiting behind them is lag.
-   * (They count in DATABASE_POOL_MAX: one per partition applied at once.) After a failure the
+   * (The projector's pool has one per partition applied at once, plus one.) After a failure the
    * connection is given back and a new one taken for the next attempt.
    */
   private async transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {

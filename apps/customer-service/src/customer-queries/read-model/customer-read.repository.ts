@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { QUERIES_DATA_SOURCE } from '../../database/database.module';
 import { AccountView, CustomerView } from '../../customers/customer.views';
 import { customerListSql } from '../find-customers/customer-list.sql';
 import { CustomerListFilter, CustomerListPage } from '../find-customers/customer-list.params';
@@ -11,7 +13,7 @@ import {
 /** Reads the read-model tables only (never the write tables), always within a {@link ReadScope}. */
 @Injectable()
 export class CustomerReadRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource(QUERIES_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /** The page and the total run at once, on two pooled connections. */
   async findPage(scope: ReadScope, filter: CustomerListFilter, page: CustomerListPage): Promise<{ customers: CustomerView[]; total: number }> {

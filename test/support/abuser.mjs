@@ -1,0 +1,31 @@
+// Sends abusive requests from a process of its own, so that generating them costs the test's
+// own client (whose latencies are measured) nothing. Started by abuse.e2e-spec.ts with a JSON
+// plan as its one argument: [{ name, parallel, method, url, headers, body }]. Runs each plan
+// entry in `parallel` loops until its standard input closes, then prints the statuses it got,
+// by entry, as one JSON line and exits.
+const plan = JSON.parse(process.argv[2]);
+let stopping = false;
+process.stdin.on('end', () => (stopping = true));
+process.stdin.on('error', () => (stopping = true));
+process.stdin.resume();
+
+const statuses = Object.fromEntries(plan.map((entry) => [entry.name, {}]));
+await Promise.all(
+  plan.flatMap((entry) =>
+    Array.from({ length: entry.parallel }, async () => {
+      while (!stopping) {
+        let status;
+        try {
+          const reply = await fetch(entry.url, { method: entry.method, headers: entry.headers, body: entry.body });
+          await reply.arrayBuffer();
+          status = reply.status;
+        } catch {
+          status = 'error';
+        }
+        statuses[entry.name][status] = (statuses[entry.name][status] ?? 0) + 1;
+      }
+    }),
+  ),
+);
+process.stdout.write(`${JSON.stringify(statuses)}\n`);
+process.exit(0);
