@@ -4,6 +4,7 @@ import { OutboxNotify1764403200000 } from './migrations/1764403200000-outbox-not
 import { ListCountsAndCovering1764489600000 } from './migrations/1764489600000-list-counts-and-covering';
 import { ReadModelAutovacuum1764662400000 } from './migrations/1764662400000-read-model-autovacuum';
 import { UnicodeText1764748800000 } from './migrations/1764748800000-unicode-text';
+import { ListWalks1764835200000 } from './migrations/1764835200000-list-walks';
 
 /** Every migration in order; listed explicitly so the compiled service needs no file globbing. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ListCountsAndCovering1764489600000,
   ReadModelAutovacuum1764662400000,
   UnicodeText1764748800000,
+  ListWalks1764835200000,
 ];

@@ -91,6 +91,21 @@ describe.each([
     }
   });
 
+  it.each(ORDERINGS)('ordering %s: a page after a cursor deep in the list is a range scan of its ordering index', async (ordering) => {
+    const column = ordering.replace('-', '');
+    // The position of the 3,000th customer in this ordering, as a cursor carries it.
+    const [position] = await dataSource.query(
+      `SELECT customer_list_view.${column}::text AS key, customer_guid AS guid, pg_current_snapshot()::text AS snapshot FROM customer_list_view
+        WHERE counterparty_guid = $1 AND NOT is_disabled ORDER BY customer_list_view.${column} ${ordering.startsWith('-') ? 'DESC' : 'ASC'},
+              customer_guid ${ordering.startsWith('-') ? 'DESC' : 'ASC'} OFFSET $2 LIMIT 1`,
+      [counterparty, counterparty === LARGE ? 3000 : 10],
+    );
+    const sql = customerListSql(scope(), { is_disabled: false }, { ...page(ordering), after: position });
+    const nodes = onView(await plan(sql.page.text, sql.page.values));
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    if (counterparty === LARGE) expect(nodes.map((node) => node['Index Name'])).toContain(`customer_list_view_${column}_idx`);
+  });
+
   it.each(FILTERS)('filter %s: page and exact count use an index', async (_name, filter) => {
     const sql = customerListSql(scope(), { is_disabled: true, ...filter }, page());
     for (const query of [sql.page, sql.count]) {

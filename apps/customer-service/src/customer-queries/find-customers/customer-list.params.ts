@@ -1,4 +1,6 @@
 import * as rules from '../../fields/field-rules';
+import { ApiError } from '../../http/api-error';
+import { cursorText } from '../../http/list-cursor';
 import { list, QueryValues, RawQuery, readers, readQuery, single } from '../../http/query-params';
 
 /** The seed's ordering values (DRF style: a leading `-` means descending). */
@@ -49,7 +51,15 @@ export const CUSTOMER_LIST_PARAMS = {
   max_created_at: single(readers.timestampUntil, { type: 'string', description: `Created at or before. ${TIME_NOTE}`, schema: TIME }),
   min_updated_at: single(readers.timestampFrom, { type: 'string', description: `Updated at or after. ${TIME_NOTE}`, schema: TIME }),
   max_updated_at: single(readers.timestampUntil, { type: 'string', description: `Updated at or before. ${TIME_NOTE}`, schema: TIME }),
-  offset: single(rules.integer(0, MAX_OFFSET), { type: 'integer', description: `Matches to skip (0 … ${MAX_OFFSET}).`, schema: { minimum: 0, default: 0 } }),
+  offset: single(rules.integer(0, MAX_OFFSET), {
+    type: 'integer',
+    description: `Matches to skip (0 … ${MAX_OFFSET}). Not with cursor.`,
+    schema: { minimum: 0, default: 0 },
+  }),
+  cursor: single(cursorText, {
+    type: 'string',
+    description: "A previous page's next_cursor: the page after it, in the same ordering with the same filters (docs/api.md, \"Paging\"). Not with offset.",
+  }),
   limit: single(rules.integer(1, MAX_LIMIT), {
     type: 'integer',
     description: `Page size (1 … ${MAX_LIMIT}).`,
@@ -65,24 +75,29 @@ export const CUSTOMER_LIST_PARAMS = {
 export type CustomerListQuery = QueryValues<typeof CUSTOMER_LIST_PARAMS>;
 
 /** The list filters, named as in the query string; absent = no condition. */
-export type CustomerListFilter = Omit<CustomerListQuery, 'offset' | 'limit' | 'ordering' | 'is_disabled'> & {
+export type CustomerListFilter = Omit<CustomerListQuery, 'offset' | 'limit' | 'ordering' | 'is_disabled' | 'cursor'> & {
   /** "Include disabled": false (the default) lists enabled customers only. */
   is_disabled: boolean;
 };
 
-export interface CustomerListPage {
+/** The page as requested: an offset, or a cursor still to be read against the list it names. */
+export interface RequestedPage {
   offset: number;
   limit: number;
   ordering: Ordering;
+  cursor?: string;
 }
 
 /** The read query → filter and page, with the defaults applied. */
-export function toCustomerListRequest(query: CustomerListQuery): { filter: CustomerListFilter; page: CustomerListPage } {
-  const { offset = 0, limit = DEFAULT_LIMIT, ordering = DEFAULT_ORDERING, is_disabled = false, ...filters } = query;
-  return { filter: { ...filters, is_disabled }, page: { offset, limit, ordering } };
+export function toCustomerListRequest(query: CustomerListQuery): { filter: CustomerListFilter; page: RequestedPage } {
+  const { offset, limit = DEFAULT_LIMIT, ordering = DEFAULT_ORDERING, is_disabled = false, cursor, ...filters } = query;
+  if (offset !== undefined && cursor !== undefined) {
+    throw ApiError.badRequest('Request is invalid.', [{ field: 'cursor', message: 'cannot be given with offset: a cursor says where the page starts' }]);
+  }
+  return { filter: { ...filters, is_disabled }, page: { offset: offset ?? 0, limit, ordering, ...(cursor !== undefined ? { cursor } : {}) } };
 }
 
 /** A decoded query string → filter and page, or a 400 naming each bad parameter (bench and tests). */
-export function parseCustomerListQuery(raw: RawQuery): { filter: CustomerListFilter; page: CustomerListPage } {
+export function parseCustomerListQuery(raw: RawQuery): { filter: CustomerListFilter; page: RequestedPage } {
   return toCustomerListRequest(readQuery(raw, CUSTOMER_LIST_PARAMS));
 }

@@ -61,7 +61,7 @@ describe('customerListSql', () => {
   it('chooses the page ids under LIMIT/OFFSET first, then fetches their rows in the same order', () => {
     const { text } = customerListSql(scope, { is_disabled: false }, { ...page, offset: 50_000 }).page;
     expect(text).toMatch(
-      /^SELECT .* FROM customer_list_view WHERE customer_guid IN \(SELECT customer_guid FROM customer_list_view WHERE .* LIMIT \$2 OFFSET \$3\) ORDER BY customer_list_view\.created_at DESC, customer_list_view\.customer_guid DESC$/s,
+      /^SELECT .* FROM customer_list_view WHERE customer_guid IN \(SELECT customer_guid FROM customer_list_view WHERE .* LIMIT \$2 OFFSET \$3\) ORDER BY customer_list_view\.created_at DESC, customer_list_view\.customer_guid DESC LIMIT \$2$/s,
     );
   });
 
@@ -70,5 +70,35 @@ describe('customerListSql', () => {
     expect(values).toContain('50%_off\\');
     expect(text).not.toContain('50%');
     expect(text).toMatch(/search_text LIKE '%' \|\| replace\(replace\(replace\(unicode_fold\(\$\d+\)/);
+  });
+
+  describe('after a cursor (keyset)', () => {
+    const after = { key: '2026-01-01 00:00:00+00', guid: '0b7c3f0e-5f7a-4d47-9a55-2f0c1f7e9d21', snapshot: '100:105:101' };
+
+    it('continues after the position on the ordering index, leaving out rows written after the walk began', () => {
+      const { text, values } = customerListSql(scope, { is_disabled: false }, { ...page, after }).page;
+      expect(text).toContain('(customer_list_view.created_at, customer_guid) < ($5::timestamptz, $4::uuid)');
+      expect(text).toContain('pg_visible_in_snapshot(writer_xid, $3::pg_snapshot)');
+      expect(text).not.toContain('OFFSET');
+      expect(values).toEqual([scope.counterpartyGuid, 50, after.snapshot, after.guid, after.key]);
+    });
+
+    it.each([
+      ['login', { key: 'ada', guid: after.guid }, /> \(\$\d+::text, \$\d+::uuid\).*UNION ALL.*login IS NULL/s],
+      ['login', { key: null, guid: after.guid }, /login IS NULL AND customer_guid > \$\d+::uuid/],
+      ['-login', { key: null, guid: after.guid }, /login IS NULL AND customer_guid < \$\d+::uuid.*UNION ALL.*login IS NOT NULL/s],
+      ['-login', { key: 'ada', guid: after.guid }, /^(?!.*UNION).*< \(\$\d+::text, \$\d+::uuid\)/s],
+    ])('crosses between values and NULLs of a nullable key in ordering %s', (ordering, position, pattern) => {
+      expect(customerListSql(scope, { is_disabled: false }, { ...page, ordering: ordering as never, after: position }).page.text).toMatch(pattern);
+    });
+
+    it.each([
+      ['created_at', 'yesterday'],
+      ['created_at', '2026-02-30 00:00:00+00'],
+      ['kyc_level', '1; DROP TABLE x'],
+      ['balance_allowed', '1e9'],
+    ])('refuses a key that column %s cannot hold (%s) before it reaches SQL', (ordering, key) => {
+      expect(() => customerListSql(scope, { is_disabled: false }, { ...page, ordering: ordering as never, after: { key, guid: after.guid } })).toThrow('Request is invalid.');
+    });
   });
 });

@@ -1,5 +1,18 @@
+import * as rules from '../../fields/field-rules';
+import { invalidCursor, ListPosition } from '../../http/list-cursor';
 import { ReadScope, SqlQuery, SqlParams, CUSTOMER_SELECT } from '../read-model/read-model.sql';
-import { CustomerListFilter, CustomerListPage, Ordering } from './customer-list.params';
+import { CustomerListFilter, Ordering } from './customer-list.params';
+
+/** With search_string, `total` counts up to this many matches, then says "at least" (DESIGN §2). */
+export const SEARCH_TOTAL_CAP = 10_000;
+
+/** A page: by offset, or after a cursor's position (keyset). */
+export interface CustomerListPage {
+  limit: number;
+  ordering: Ordering;
+  offset: number;
+  after?: ListPosition;
+}
 
 /** Ordering values → columns; the only way a request influences ORDER BY. */
 const ORDER_COLUMNS: Record<string, string> = {
@@ -37,12 +50,42 @@ const BOUNDS: [keyof CustomerListFilter, (p: string) => string][] = [
   ['max_updated_at', (p) => `updated_at <= ${p}::timestamptz`],
 ];
 
+/** The ordering columns' types, for a cursor key given back as text; and which may be NULL. */
+const KEY_TYPES: Record<string, string> = {
+  created_at: 'timestamptz', updated_at: 'timestamptz', login: 'text', name: 'text', surname: 'text', kyc_level: 'int', balance_allowed: 'numeric',
+};
+const NULLABLE_KEYS = new Set(['login', 'name', 'surname']);
+
+/**
+ * Whether a cursor's key could have come from its ordering's column (PostgreSQL's own text of
+ * it): checked before it is cast in SQL, so a made-up cursor is a 400, never a cast error.
+ */
+const KEY_CHECKS: Record<string, (key: string) => boolean> = {
+  created_at: isTimestampText,
+  updated_at: isTimestampText,
+  login: (key) => key.length <= 1024,
+  name: (key) => key.length <= 1024,
+  surname: (key) => key.length <= 1024,
+  kyc_level: (key) => /^\d{1,10}$/.test(key) && Number(key) <= 2_147_483_647,
+  balance_allowed: (key) => /^\d{1,9}(\.\d{1,7})?$/.test(key),
+};
+
+/** timestamptz as PostgreSQL writes it: `2026-01-01 10:00:00.123456+00` (or `+05:30`). */
+export function isTimestampText(key: string): boolean {
+  const match = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)([+-]\d{2})(:\d{2})?$/.exec(key);
+  return match !== null && !(rules.timestamp(`${match[1]}${match[2]}${match[3] ?? ':00'}`) instanceof rules.Problem);
+}
+
 /** Filters customer_counts can answer (its buckets); any other filter makes the total a count(*). */
 const COUNTED_FILTERS = new Set<keyof CustomerListFilter>(['is_disabled', 'kyc_levels', 'segments']);
 
 export interface CustomerListSql {
+  /** The page's rows, each with `cursor_key` (its ordering value as text) and `walk_snapshot`. */
   page: SqlQuery;
-  /** Counts every match: a sum over customer_counts when only counted filters are set, else `count`. */
+  /**
+   * Counts the matches: a sum over customer_counts when only counted filters are set; with
+   * search_string, count(*) of at most SEARCH_TOTAL_CAP + 1 of them; else `count`.
+   */
   total: SqlQuery;
   /** count(*) of every match under the page's conditions. */
   count: SqlQuery;
@@ -86,12 +129,45 @@ export function customerListSql(scope: ReadScope, filter: CustomerListFilter, pa
   const countParams = params.values.slice();
   // Qualified: a bare name would resolve to the SELECT list's alias (balance_allowed::text).
   const order = `ORDER BY customer_list_view.${column} ${direction}, customer_list_view.customer_guid ${direction}`;
+  const limit = params.add(page.limit);
+  const ids = page.after
+    ? idsAfter(page.after, condition, params, column, direction, order, limit)
+    : `SELECT customer_guid FROM customer_list_view WHERE ${condition} ${order} LIMIT ${limit} OFFSET ${params.add(page.offset)}`;
+  // The statement's snapshot is the walk's start when this is its first page (list-cursor.ts).
   const pageSql =
-    `SELECT ${CUSTOMER_SELECT} FROM customer_list_view WHERE customer_guid IN (` +
-    `SELECT customer_guid FROM customer_list_view WHERE ${condition} ${order} LIMIT ${params.add(page.limit)} OFFSET ${params.add(page.offset)}) ` +
-    order;
+    `SELECT ${CUSTOMER_SELECT}, customer_list_view.${column}::text AS cursor_key, pg_current_snapshot()::text AS walk_snapshot ` +
+    `FROM customer_list_view WHERE customer_guid IN (${ids}) ${order} LIMIT ${limit}`;
   const count = { text: `SELECT count(*) AS total FROM customer_list_view WHERE ${condition}`, values: countParams };
-  return { page: { text: pageSql, values: params.values }, total: counted ? countsLookup(scope, filter) : count, count };
+  const capped = {
+    text: `SELECT count(*) AS total FROM (SELECT 1 FROM customer_list_view WHERE ${condition} LIMIT ${SEARCH_TOTAL_CAP + 1}) AS capped`,
+    values: countParams,
+  };
+  const total = counted ? countsLookup(scope, filter) : filter.search_string !== undefined ? capped : count;
+  return { page: { text: pageSql, values: params.values }, total, count };
+}
+
+/**
+ * The ids of the page after `after` (keyset): rows past it in the ordering, ties broken by
+ * guid, each an index range scan. Nullable keys sort NULLs last ascending and first descending,
+ * so a walk crosses from the values to the NULLs (or back) once: that page reads both sides,
+ * each limited. Rows rewritten after the walk's start snapshot are left out, so a customer
+ * changed during a walk (its key moved ahead of the cursor) is never returned twice.
+ */
+function idsAfter(after: ListPosition, condition: string, params: SqlParams, column: string, direction: 'ASC' | 'DESC', order: string, limit: string): string {
+  if (after.key !== null && !KEY_CHECKS[column](after.key)) {
+    throw invalidCursor();
+  }
+  const base = after.snapshot === undefined ? condition : `${condition} AND pg_visible_in_snapshot(writer_xid, ${params.add(after.snapshot)}::pg_snapshot)`;
+  const guid = `${params.add(after.guid)}::uuid`;
+  const beyond = direction === 'ASC' ? '>' : '<';
+  const select = (where: string) => `(SELECT customer_guid FROM customer_list_view WHERE ${base} AND ${where} ${order} LIMIT ${limit})`;
+  const col = `customer_list_view.${column}`;
+  if (after.key === null) {
+    const inNulls = select(`${col} IS NULL AND customer_guid ${beyond} ${guid}`);
+    return direction === 'ASC' ? inNulls : `${inNulls} UNION ALL ${select(`${col} IS NOT NULL`)}`;
+  }
+  const inValues = select(`(${col}, customer_guid) ${beyond} (${params.add(after.key)}::${KEY_TYPES[column]}, ${guid})`);
+  return direction === 'ASC' && NULLABLE_KEYS.has(column) ? `${inValues} UNION ALL ${select(`${col} IS NULL`)}` : inValues;
 }
 
 function countsLookup(scope: ReadScope, filter: CustomerListFilter): SqlQuery {

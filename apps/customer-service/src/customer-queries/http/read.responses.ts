@@ -3,12 +3,22 @@ import { AccountResponse, CustomerResponse } from '../../customers/customer.resp
 
 export class CustomerListResponse {
   @ApiProperty({ type: [CustomerResponse] }) customers!: CustomerResponse[];
-  @ApiProperty({ example: 1, description: 'Every match of the filters, independent of offset and limit.' }) total!: number;
+  @ApiProperty({
+    example: 1,
+    description: 'Every match of the filters, independent of offset, cursor and limit; with search_string, at most 10000 (see total_relation).',
+  })
+  total!: number;
+  @ApiProperty({ enum: ['eq', 'gte'], example: 'eq', description: 'eq: total is exact; gte: there are at least total matches (a search_string with more than 10000).' })
+  total_relation!: 'eq' | 'gte';
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null at the end of the list.' })
+  next_cursor!: string | null;
 }
 
 export class AccountListResponse {
   @ApiProperty({ type: [AccountResponse] }) accounts!: AccountResponse[];
-  @ApiProperty({ example: 1 }) total!: number;
+  @ApiProperty({ example: 1, description: 'Every account matching the filter, independent of offset, cursor and limit.' }) total!: number;
+  @ApiProperty({ enum: ['eq'], example: 'eq', description: 'Always eq: the total is exact.' }) total_relation!: 'eq';
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null at the end.' }) next_cursor!: string | null;
 }
 
 /** The 503 of a `min_version` read that the read model did not reach in time. */

@@ -52,7 +52,10 @@ const LOCK_STORED_SQL = `SELECT customer_guid, version, counterparty_guid, branc
 const INSERT_CUSTOMERS_SQL = `INSERT INTO customer_list_view (${CUSTOMER_COLUMNS.join(', ')})
   SELECT ${CUSTOMER_COLUMNS.join(', ')} FROM ${unnestOf(CUSTOMER_COLUMNS, CUSTOMER_TYPES)}
   ON CONFLICT (customer_guid) DO NOTHING RETURNING customer_guid`;
-const UPDATE_CUSTOMERS_SQL = `UPDATE customer_list_view v SET ${CUSTOMER_COLUMNS.slice(1).map((column) => `${column} = x.${column}`).join(', ')}
+// writer_xid: which transaction wrote the row last (inserts take it as the column default);
+// cursor walks leave out rows written after they started (migration 1764835200000-list-walks).
+const UPDATE_CUSTOMERS_SQL = `UPDATE customer_list_view v SET ${CUSTOMER_COLUMNS.slice(1).map((column) => `${column} = x.${column}`).join(', ')},
+    writer_xid = pg_current_xact_id()
   FROM ${unnestOf(CUSTOMER_COLUMNS, CUSTOMER_TYPES)} WHERE v.customer_guid = x.customer_guid`;
 // Customers by guid within their counterparties: account_view_customer_idx leads with
 // counterparty_guid (by customer_guid alone this scanned every account, ~100 ms per event at

@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { QUERIES_DATA_SOURCE } from '../../database/database.module';
 import { AccountView, CustomerView } from '../../customers/customer.views';
-import { customerListSql } from '../find-customers/customer-list.sql';
-import { CustomerListFilter, CustomerListPage } from '../find-customers/customer-list.params';
+import { invalidCursor, ListPosition } from '../../http/list-cursor';
+import { CustomerListPage, customerListSql, isTimestampText, SEARCH_TOTAL_CAP } from '../find-customers/customer-list.sql';
+import { CustomerListFilter } from '../find-customers/customer-list.params';
+import { TotalRelation } from '../find-customers/find-customers.query';
 import {
   ACCOUNT_SELECT, AccountViewRow, CUSTOMER_SELECT, CustomerViewRow, ReadScope, SqlParams, SqlQuery, toAccountView,
   toCustomerView,
@@ -15,11 +17,22 @@ import {
 export class CustomerReadRepository {
   constructor(@InjectDataSource(QUERIES_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** The page and the total run at once, on two pooled connections. */
-  async findPage(scope: ReadScope, filter: CustomerListFilter, page: CustomerListPage): Promise<{ customers: CustomerView[]; total: number }> {
+  /**
+   * The page and the total run at once, on two pooled connections. `next` is where the next
+   * page starts when this one is full (more may follow), in the walk this page belongs to.
+   */
+  async findPage(scope: ReadScope, filter: CustomerListFilter, page: CustomerListPage): Promise<CustomerPage> {
     const sql = customerListSql(scope, filter, page);
-    const [rows, [{ total }]] = await Promise.all([this.run<CustomerViewRow>(sql.page), this.run<{ total: string }>(sql.total)]);
-    return { customers: rows.map(toCustomerView), total: Number(total) };
+    const [rows, [{ total }]] = await Promise.all([this.run<PageRow>(sql.page), this.run<{ total: string }>(sql.total)]);
+    const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
+    const next = last && { key: last.cursor_key, guid: last.customer_guid, snapshot: page.after?.snapshot ?? last.walk_snapshot };
+    const counted = Number(total);
+    return {
+      customers: rows.map(toCustomerView),
+      total: Math.min(counted, filter.search_string === undefined ? counted : SEARCH_TOTAL_CAP),
+      totalRelation: filter.search_string !== undefined && counted > SEARCH_TOTAL_CAP ? 'gte' : 'eq',
+      next,
+    };
   }
 
   async findOne(scope: ReadScope, customerGuid: string): Promise<CustomerView | undefined> {
@@ -29,8 +42,8 @@ export class CustomerReadRepository {
     return row && toCustomerView(row);
   }
 
-  /** The customer's accounts, oldest first; undefined when the customer is not visible. */
-  async findAccounts(scope: ReadScope, customerGuid: string, iban?: string): Promise<AccountView[] | undefined> {
+  /** A page of the customer's accounts, oldest first, and their count; undefined when the customer is not visible. */
+  async findAccounts(scope: ReadScope, customerGuid: string, page: AccountPage): Promise<AccountsPage | undefined> {
     const visibility = new SqlParams();
     const visible = await this.run({
       text: `SELECT 1 FROM customer_list_view WHERE ${scoped(visibility, scope, customerGuid)}`,
@@ -39,17 +52,54 @@ export class CustomerReadRepository {
     if (visible.length === 0) return undefined;
     const params = new SqlParams();
     const where = [`counterparty_guid = ${params.add(scope.counterpartyGuid)}`, `customer_guid = ${params.add(customerGuid)}`];
-    if (iban !== undefined) where.push(`iban = ${params.add(iban)}`);
-    const rows = await this.run<AccountViewRow>({
-      text: `SELECT ${ACCOUNT_SELECT} FROM account_view WHERE ${where.join(' AND ')} ORDER BY created_at, wallet_account_guid`,
+    if (page.iban !== undefined) where.push(`iban = ${params.add(page.iban)}`);
+    const all = where.join(' AND ');
+    const [{ total }] = await this.run<{ total: string }>({ text: `SELECT count(*) AS total FROM account_view WHERE ${all}`, values: params.values.slice() });
+    if (page.after && (page.after.key === null || !isTimestampText(page.after.key))) {
+      throw invalidCursor();
+    }
+    if (page.after) where.push(`(created_at, wallet_account_guid) > (${params.add(page.after.key)}::timestamptz, ${params.add(page.after.guid)}::uuid)`);
+    const rows = await this.run<AccountViewRow & { cursor_key: string }>({
+      text: `SELECT ${ACCOUNT_SELECT}, created_at::text AS cursor_key FROM account_view WHERE ${where.join(' AND ')}
+              ORDER BY created_at, wallet_account_guid LIMIT ${params.add(page.limit)} OFFSET ${params.add(page.after ? 0 : page.offset)}`,
       values: params.values,
     });
-    return rows.map(toAccountView);
+    const last = rows.length === page.limit ? rows[rows.length - 1] : undefined;
+    return {
+      accounts: rows.map(toAccountView),
+      total: Number(total),
+      next: last && { key: last.cursor_key, guid: last.wallet_account_guid },
+    };
   }
 
   private run<T>(query: SqlQuery): Promise<T[]> {
     return this.dataSource.query(query.text, query.values);
   }
+}
+
+interface PageRow extends CustomerViewRow {
+  cursor_key: string | null;
+  walk_snapshot: string;
+}
+
+export interface AccountPage {
+  iban?: string;
+  offset: number;
+  limit: number;
+  after?: ListPosition;
+}
+
+export interface AccountsPage {
+  accounts: AccountView[];
+  total: number;
+  next?: ListPosition;
+}
+
+export interface CustomerPage {
+  customers: CustomerView[];
+  total: number;
+  totalRelation: TotalRelation;
+  next?: ListPosition;
 }
 
 /** counterparty = $1 AND customer_guid = $2 [AND branch_guid = $3]. */

@@ -47,7 +47,8 @@ async function seedWriteTables(db: Client, counterparty: string, count: number):
 
 const checksum = (counterparty: string) =>
   withDb(async (db) => (await db.query(
-    `SELECT (SELECT md5(string_agg(v::text, '|' ORDER BY v.customer_guid)) FROM customer_list_view v WHERE counterparty_guid = $1) AS customers,
+    // writer_xid says which transaction wrote a row last: a rebuild rewrites rows, it is not their content.
+    `SELECT (SELECT md5(string_agg((to_jsonb(v) - 'writer_xid')::text, '|' ORDER BY v.customer_guid)) FROM customer_list_view v WHERE counterparty_guid = $1) AS customers,
             (SELECT md5(string_agg(a::text, '|' ORDER BY a.wallet_account_guid)) FROM account_view a WHERE counterparty_guid = $1) AS accounts,
             (SELECT string_agg(concat_ws(':', branch_key, kyc_level, segment_key, enabled, disabled), ',' ORDER BY branch_key, kyc_level, segment_key) FROM customer_counts
               WHERE counterparty_guid = $1 AND (enabled <> 0 OR disabled <> 0)) AS counts`,

@@ -144,7 +144,8 @@ async function merge(runner: QueryRunner, counterpartyGuid?: string) {
       `INSERT INTO customer_list_view (${CUSTOMER_LIST})
          SELECT ${CUSTOMER_LIST} FROM rebuild_customers JOIN rebuild_winners USING (customer_guid)
          EXCEPT SELECT ${CUSTOMER_LIST} FROM customer_list_view WHERE customer_guid IN (SELECT customer_guid FROM rebuild_winners)
-       ON CONFLICT (customer_guid) DO UPDATE SET ${CUSTOMER_COLUMNS.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+       ON CONFLICT (customer_guid) DO UPDATE SET ${CUSTOMER_COLUMNS.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
+         writer_xid = pg_current_xact_id()
        RETURNING (xmax = 0) AS inserted`,
     );
     const staleAccounts = await runner.query(
