@@ -4,7 +4,7 @@
 # production dependencies only, as the non-root `node` user.
 #
 #   docker build -t customer-service .
-#   docker run --rm -p 3000:3000 \
+#   docker run --rm -p 3000:3000 -p 127.0.0.1:3001:3001 \
 #     -e DATABASE_URL=postgres://user:password@db:5432/customer_service \
 #     -e KAFKA_BROKERS=kafka:9092 customer-service
 #
@@ -40,6 +40,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
+    MANAGEMENT_PORT=3001 \
     HOST=0.0.0.0
 WORKDIR /app
 # Owned by root and only readable by `node`: the process cannot rewrite its own code. It
@@ -48,7 +49,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
-EXPOSE 3000
+# 3000: the API; 3001: health probes, /metrics and OpenAPI (keep it off the public network).
+EXPOSE 3000 3001
 # Exec form: SIGTERM reaches Node itself and Nest's shutdown hooks stop the roles cleanly.
 # (Under Compose, `init: true` puts a tiny init in front, so a signal during start-up, before
 # those hooks exist, still stops the process.)

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, processEnvironment } from './config/app-config';
-import { createApp } from './http/create-app';
-import { OPEN_API_PATH } from './http/open-api';
+import { AppConfig, ConfigError, loadConfig, processEnvironment } from './config/app-config';
+import { createApp, startListening } from './http/create-app';
+import { OPEN_API_PATH } from './management/management-paths';
 
 async function bootstrap(): Promise<void> {
-  let config;
+  let config: AppConfig;
   try {
     config = loadConfig(processEnvironment());
   } catch (error) {
@@ -13,16 +13,15 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   const app = await createApp(config);
-  await app.listen({ port: config.port, host: config.host });
-  const shownHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
-  const base = `http://${shownHost}:${config.port}`;
+  const { publicUrl, managementUrl: management } = await startListening(app, config);
   // A plain banner for people; the JSON logs are for machines.
   process.stdout.write(
     [
       `customer-service is up (roles: ${[...config.roles].join(', ')})`,
-      `  API:      ${base}${config.apiPrefix}`,
-      `  health:   ${base}/health/live  ${base}/health/ready`,
-      `  OpenAPI:  ${base}/${OPEN_API_PATH}  (JSON: ${base}/${OPEN_API_PATH}-json)`,
+      ...(publicUrl ? [`  API:         ${publicUrl}${config.apiPrefix}`] : []),
+      `  health:      ${management}/health/live  ${management}/health/ready`,
+      `  metrics:     ${management}/metrics`,
+      `  OpenAPI:     ${management}/${OPEN_API_PATH}  (JSON: ${management}/${OPEN_API_PATH}-json)`,
       '',
     ].join('\n'),
   );

@@ -91,4 +91,28 @@ describe('loadConfig', () => {
   it('never echoes a database password', () => {
     expect(checkEnvironment({ ...base, DATABASE_URL: 'postgres-bad://u:hunter2@x/db' })).not.toContain('hunter2');
   });
+
+  it('reads the management listener and health check settings, with defaults', () => {
+    const defaults = loadConfig(base);
+    expect(defaults.management).toEqual({ host: '0.0.0.0', port: 3001 });
+    expect(defaults.health).toEqual({ checkIntervalMs: 2000 });
+    const config = loadConfig({ ...base, HOST: '127.0.0.1', MANAGEMENT_PORT: '0', HEALTH_CHECK_INTERVAL_MS: '500' });
+    expect(config.management).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(config.health).toEqual({ checkIntervalMs: 500 });
+    expect(loadConfig({ ...base, HOST: '0.0.0.0', MANAGEMENT_HOST: '10.0.0.5' }).management.host).toBe('10.0.0.5');
+  });
+
+  it.each([
+    [{ MANAGEMENT_PORT: '3000' }, 'MANAGEMENT_PORT is "3000"; expected a port other than PORT (3000)'],
+    [{ MANAGEMENT_PORT: 'x' }, 'MANAGEMENT_PORT'],
+    [{ HEALTH_CHECK_INTERVAL_MS: '10' }, 'HEALTH_CHECK_INTERVAL_MS'],
+  ])('rejects observability setting %p with one line naming it', (override, expected) => {
+    const message = checkEnvironment({ ...base, ...override });
+    expect(message).toContain(expected);
+    expect(message).not.toContain('\n');
+  });
+
+  it('lets a process without the api role use PORT as its management port (it opens no public listener)', () => {
+    expect(checkEnvironment({ ...base, ROLES: 'relay,projector', PORT: '3000', MANAGEMENT_PORT: '3000' })).toBeNull();
+  });
 });

@@ -20,6 +20,9 @@ export class AppConfig {
   readonly projector!: ProjectorConfig;
   readonly queries!: QueriesConfig;
   readonly relay!: RelayConfig;
+  // Observability: the management listener, the readiness monitors.
+  readonly management!: ManagementConfig;
+  readonly health!: HealthConfig;
 
   hasRole(role: Role): boolean {
     return this.roles.has(role);
@@ -86,6 +89,19 @@ export interface RelayConfig {
   readyMaxAgeMs: number;
 }
 
+/** The second HTTP listener: health probes, metrics and the OpenAPI document (never the API). */
+export interface ManagementConfig {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+}
+
+/** The background checks that readiness answers from. */
+export interface HealthConfig {
+  /** How often PostgreSQL (with the outbox backlog) and Kafka are checked. */
+  checkIntervalMs: number;
+}
+
 type Env = Record<string, string | undefined>;
 
 /** Builds the configuration or throws a {@link ConfigError} whose message names the bad setting. */
@@ -123,7 +139,9 @@ export function loadConfig(env: Env): AppConfig {
       retentionHours: integer(env, 'OUTBOX_RETENTION_HOURS', 24, 1, 24 * 366),
       readyMaxAgeMs: integer(env, 'OUTBOX_READY_MAX_AGE_MS', 60_000, 1000, 86_400_000),
     },
+    ...observabilityConfig(env),
   });
+  checkManagementPort(config);
   // Each partition the projector applies at once keeps a pool connection; the rest of the
   // process (skipped-message records, readiness, the other roles) needs at least one more.
   if (config.hasRole('projector') && config.projector.concurrency >= config.database.poolMax) {
@@ -271,4 +289,24 @@ function kafkaName(env: Env, name: string, fallback: string, expected: string): 
   const value = text(env, name, fallback);
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(value)) fail(name, value, expected);
   return value;
+}
+
+// --- Observability settings -------------------------------------------------------------
+
+function observabilityConfig(env: Env): Pick<AppConfig, 'management' | 'health'> {
+  return {
+    management: {
+      host: text(env, 'MANAGEMENT_HOST', text(env, 'HOST', '0.0.0.0')),
+      port: integer(env, 'MANAGEMENT_PORT', 3001, 0, 65535),
+    },
+    health: { checkIntervalMs: integer(env, 'HEALTH_CHECK_INTERVAL_MS', 2000, 100, 60_000) },
+  };
+}
+
+/** Both listeners bind in a process with the api role: they cannot share a port. */
+function checkManagementPort(config: AppConfig): void {
+  const { port } = config.management;
+  if (config.hasRole('api') && port !== 0 && port === config.port) {
+    fail('MANAGEMENT_PORT', String(port), `a port other than PORT (${config.port})`);
+  }
 }

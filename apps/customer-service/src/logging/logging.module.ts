@@ -32,7 +32,6 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
             res: (res: { statusCode: number }) => ({ status: res.statusCode }),
           },
           redact: { paths: ['req.headers', 'err.detail', 'err.parameters', 'err.query'], remove: true },
-          autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
         }),
       }),
     }),

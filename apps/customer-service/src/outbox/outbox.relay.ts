@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { KafkaClient } from '../kafka/kafka-client';
 import { TopicProvisioner } from '../kafka/topic-provisioner';
 import { toKafkaMessage } from './outbox-message';
+import { RelayMetrics } from './relay.metrics';
 import { RelaySession } from './relay-session';
 import { backoffMs, Wakeup } from './relay-timing';
 
@@ -43,6 +44,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly kafka: KafkaClient,
     private readonly topics: TopicProvisioner,
+    private readonly metrics: RelayMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -128,9 +130,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (rows.length === 0) return 0;
     try {
       const producer = await this.connectedProducer();
+      const startedAt = performance.now();
       await producer.send({ topic: this.config.kafka.eventsTopic, acks: -1, messages: rows.map(toKafkaMessage) });
+      this.metrics.acknowledged(performance.now() - startedAt, rows.map((row) => row.created_at));
     } catch (error) {
       if (this.stopped) return 0;
+      this.metrics.failures.inc();
       await this.afterKafkaFailure(error);
       return this.config.relay.batchSize;
     }
