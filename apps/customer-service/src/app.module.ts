@@ -12,6 +12,7 @@ import { LoggingModule } from './logging/logging.module';
 import { ManagementModule } from './management/management.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RelayModule } from './outbox/relay.module';
+import { TracingModule } from './tracing/tracing.module';
 
 /**
  * The process is assembled from the roles it runs (`ROLES`): the HTTP API, the outbox relay and
@@ -26,6 +27,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, options),
         LoggingModule,
+        TracingModule,
         MetricsModule,
         DatabaseModule,
         KafkaModule,

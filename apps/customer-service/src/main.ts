@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig, ConfigError, loadConfig, processEnvironment } from './config/app-config';
-import { createApp, startListening } from './http/create-app';
 import { OPEN_API_PATH } from './management/management-paths';
+import { startTracing } from './tracing/tracing';
 
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
@@ -12,6 +12,10 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+  // Before the application (Nest, Fastify, node-postgres) is loaded: the instrumentations
+  // patch those modules as they are first required.
+  startTracing(config.tracing);
+  const { createApp, startListening } = await import('./http/create-app');
   const app = await createApp(config);
   const { publicUrl, managementUrl: management } = await startListening(app, config);
   // A plain banner for people; the JSON logs are for machines.

@@ -106,6 +106,11 @@ describe('loadConfig', () => {
     [{ MANAGEMENT_PORT: '3000' }, 'MANAGEMENT_PORT is "3000"; expected a port other than PORT (3000)'],
     [{ MANAGEMENT_PORT: 'x' }, 'MANAGEMENT_PORT'],
     [{ HEALTH_CHECK_INTERVAL_MS: '10' }, 'HEALTH_CHECK_INTERVAL_MS'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL is "grpc"; expected one of http/protobuf, http/json'],
+    [{ OTEL_TRACES_EXPORTER: 'zipkin' }, 'OTEL_TRACES_EXPORTER'],
+    [{ OTEL_SDK_DISABLED: 'perhaps' }, 'OTEL_SDK_DISABLED'],
   ])('rejects observability setting %p with one line naming it', (override, expected) => {
     const message = checkEnvironment({ ...base, ...override });
     expect(message).toContain(expected);
@@ -114,5 +119,20 @@ describe('loadConfig', () => {
 
   it('lets a process without the api role use PORT as its management port (it opens no public listener)', () => {
     expect(checkEnvironment({ ...base, ROLES: 'relay,projector', PORT: '3000', MANAGEMENT_PORT: '3000' })).toBeNull();
+  });
+
+  it('turns tracing on only when an OTLP endpoint is set, and not when the SDK or the exporter is disabled', () => {
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(loadConfig(base).tracing).toEqual({ enabled: false, protocol: 'http/protobuf' });
+    expect(loadConfig({ ...base, ...endpoint }).tracing).toEqual({ enabled: true, protocol: 'http/protobuf' });
+    expect(loadConfig({ ...base, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector/v1/traces' }).tracing.enabled).toBe(true);
+    expect(loadConfig({ ...base, ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing.protocol).toBe('http/json');
+    expect(loadConfig({ ...base, ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }).tracing.protocol).toBe('http/json');
+    expect(loadConfig({ ...base, ...endpoint, OTEL_SDK_DISABLED: 'true' }).tracing.enabled).toBe(false);
+    expect(loadConfig({ ...base, ...endpoint, OTEL_TRACES_EXPORTER: 'none' }).tracing.enabled).toBe(false);
+  });
+
+  it('never echoes an OTLP endpoint (it may carry credentials)', () => {
+    expect(checkEnvironment({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'user:hunter2@collector' })).not.toContain('hunter2');
   });
 });

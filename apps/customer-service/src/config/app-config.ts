@@ -20,9 +20,10 @@ export class AppConfig {
   readonly projector!: ProjectorConfig;
   readonly queries!: QueriesConfig;
   readonly relay!: RelayConfig;
-  // Observability: the management listener, the readiness monitors.
+  // Observability: the management listener, the readiness monitors, traces.
   readonly management!: ManagementConfig;
   readonly health!: HealthConfig;
+  readonly tracing!: TracingConfig;
 
   hasRole(role: Role): boolean {
     return this.roles.has(role);
@@ -100,6 +101,16 @@ export interface ManagementConfig {
 export interface HealthConfig {
   /** How often PostgreSQL (with the outbox backlog) and Kafka are checked. */
   checkIntervalMs: number;
+}
+
+/**
+ * OpenTelemetry traces. Only the decision and the protocol are read here; the SDK reads the
+ * other standard `OTEL_*` variables (headers, sampler, batch sizes, resource attributes) itself.
+ */
+export interface TracingConfig {
+  /** True when an OTLP endpoint is set and OTEL_SDK_DISABLED / OTEL_TRACES_EXPORTER do not turn it off. */
+  enabled: boolean;
+  protocol: 'http/protobuf' | 'http/json';
 }
 
 type Env = Record<string, string | undefined>;
@@ -293,13 +304,14 @@ function kafkaName(env: Env, name: string, fallback: string, expected: string): 
 
 // --- Observability settings -------------------------------------------------------------
 
-function observabilityConfig(env: Env): Pick<AppConfig, 'management' | 'health'> {
+function observabilityConfig(env: Env): Pick<AppConfig, 'management' | 'health' | 'tracing'> {
   return {
     management: {
       host: text(env, 'MANAGEMENT_HOST', text(env, 'HOST', '0.0.0.0')),
       port: integer(env, 'MANAGEMENT_PORT', 3001, 0, 65535),
     },
     health: { checkIntervalMs: integer(env, 'HEALTH_CHECK_INTERVAL_MS', 2000, 100, 60_000) },
+    tracing: tracingConfig(env),
   };
 }
 
@@ -309,4 +321,22 @@ function checkManagementPort(config: AppConfig): void {
   if (config.hasRole('api') && port !== 0 && port === config.port) {
     fail('MANAGEMENT_PORT', String(port), `a port other than PORT (${config.port})`);
   }
+}
+
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+
+function tracingConfig(env: Env): TracingConfig {
+  for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+    const value = raw(env, name);
+    // Never echoed: an endpoint URL may carry credentials.
+    if (value !== undefined && !/^https?:\/\/[^\s/]+\S*$/.test(value)) {
+      throw new ConfigError(`Invalid configuration: ${name} is not an http(s) URL; expected e.g. http://otel-collector:4318.`);
+    }
+  }
+  const endpoint = raw(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? raw(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const protocolName = raw(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocol = oneOf(env, protocolName, 'http/protobuf', OTLP_PROTOCOLS);
+  const exporter = oneOf(env, 'OTEL_TRACES_EXPORTER', 'otlp', ['otlp', 'none']);
+  const disabled = bool(env, 'OTEL_SDK_DISABLED', false);
+  return { enabled: endpoint !== undefined && exporter === 'otlp' && !disabled, protocol };
 }

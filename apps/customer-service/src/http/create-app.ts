@@ -7,6 +7,7 @@ import { AppModule } from '../app.module';
 import { RuntimeOptions } from '../config/config.module';
 import { ManagementServer, shownHost } from '../management/management.server';
 import { HttpMetrics } from '../metrics/http.metrics';
+import { nameServerSpansByRoute } from '../tracing/http-route-span';
 import { ErrorBodyFilter } from './error-body.filter';
 import { setUpOpenApi } from './open-api';
 import { requestIdFor } from './request-id';
@@ -43,12 +44,13 @@ export async function createApp(config: AppConfig, options: RuntimeOptions = {})
     reply.header('x-request-id', request.id);
   });
   app.get(HttpMetrics).instrument(fastify);
+  nameServerSpansByRoute(fastify);
   await app.register(helmet, { contentSecurityPolicy: false });
   // CORS stays off unless exact origins are configured.
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.http.corsOrigins,
-      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id', 'traceparent'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id', 'traceparent', 'tracestate'],
       exposedHeaders: ['etag', 'x-request-id', 'idempotent-replayed', 'retry-after'],
     });
   }

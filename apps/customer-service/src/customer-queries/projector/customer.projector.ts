@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ROOT_CONTEXT, Span } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { driverErrorOf } from '../../database/driver-error';
 import { KafkaClient } from '../../kafka/kafka-client';
 import { TopicProvisioner } from '../../kafka/topic-provisioner';
+import { inSpan, markFailed } from '../../tracing/spans';
 import { parseCustomerEvent, ProjectedEvent } from './customer-event.parser';
 import { ProjectionMetrics } from './projection.metrics';
+import { applySpanOptions, OUTCOME_ATTRIBUTE, processSpan } from './projector-tracing';
 import { ApplyOutcome, ReadModelWriter } from './read-model.writer';
 
 /**
@@ -103,38 +106,64 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  /** Applies a chunk in one transaction; if the database refuses a value, one by one instead. */
+  /**
+   * Applies a chunk in one transaction; if the database refuses a value, one by one instead.
+   * Each message gets a span continuing its trace, ended once its transaction committed.
+   */
   private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
-    const events: ProjectedEvent[] = [];
-    const skipped: [string, string][] = [];
-    for (const message of messages) {
-      const parsed = parseCustomerEvent(message.value, message.headers?.ce_id?.toString());
-      if (parsed.ok) events.push(parsed.event);
-      else skipped.push([message.offset, parsed.reason]);
+    const spans = messages.map((message) => processSpan(topic, partition, this.config.projector.groupId, message));
+    try {
+      await this.applyChunk(topic, partition, messages, spans);
+    } catch (error) {
+      spans.forEach((span) => markFailed(span, error));
+      throw error;
+    } finally {
+      spans.forEach((span) => span.end());
     }
+  }
+
+  private async applyChunk(topic: string, partition: number, messages: KafkaMessage[], spans: Span[]): Promise<void> {
+    const events: ProjectedEvent[] = [];
+    const eventSpans: Span[] = [];
+    const skipped: [string, string][] = [];
+    messages.forEach((message, i) => {
+      const parsed = parseCustomerEvent(message.value, message.headers?.ce_id?.toString());
+      if (parsed.ok) {
+        events.push(parsed.event);
+        eventSpans.push(spans[i]);
+      } else {
+        skipped.push([message.offset, parsed.reason]);
+        spans[i].setAttribute(OUTCOME_ATTRIBUTE, 'malformed');
+      }
+    });
     let outcomes: ApplyOutcome[];
     try {
-      outcomes = await this.transaction((db) => this.writer.apply(db, events));
+      outcomes = await this.transaction((db) => this.writer.apply(db, events), spans);
     } catch (error) {
       if (!isRefusedValue(error)) throw error;
-      for (const message of messages) await this.handle(topic, partition, message);
+      for (const [i, message] of messages.entries()) await this.handle(topic, partition, message, spans[i]);
       return;
     }
-    outcomes.forEach((outcome, i) => this.metrics.observe(outcome, events[i].occurredAt));
+    outcomes.forEach((outcome, i) => {
+      this.metrics.observe(outcome, events[i].occurredAt);
+      eventSpans[i].setAttribute(OUTCOME_ATTRIBUTE, outcome);
+    });
     for (const [offset, reason] of skipped) await this.skip(topic, partition, offset, reason);
   }
 
   /** Applies one message, or records why it cannot be applied; throws only for retryable failures. */
-  async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+  private async handle(topic: string, partition: number, message: KafkaMessage, span: Span): Promise<void> {
     const ceId = message.headers?.ce_id?.toString();
     const parsed = parseCustomerEvent(message.value, ceId);
     if (!parsed.ok) return this.skip(topic, partition, message.offset, parsed.reason);
     try {
-      const [outcome] = await this.transaction((db) => this.writer.apply(db, [parsed.event]));
+      const [outcome] = await this.transaction((db) => this.writer.apply(db, [parsed.event]), [span]);
       this.metrics.observe(outcome, parsed.event.occurredAt);
+      span.setAttribute(OUTCOME_ATTRIBUTE, outcome);
     } catch (error) {
-      if (isRefusedValue(error)) return this.skip(topic, partition, message.offset, `refused by the database (SQLSTATE ${sqlState(error)})`);
-      throw error;
+      if (!isRefusedValue(error)) throw error;
+      span.setAttribute(OUTCOME_ATTRIBUTE, 'refused');
+      return this.skip(topic, partition, message.offset, `refused by the database (SQLSTATE ${sqlState(error)})`);
     }
   }
 
@@ -142,9 +171,14 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
    * Runs `work` in a transaction on a connection the projector keeps: under load the pool's
    * connections are queued for by the API's requests, and a chunk waiting behind them is lag.
    * (They count in DATABASE_POOL_MAX: one per partition applied at once.) After a failure the
-   * connection is given back and a new one taken for the next attempt.
+   * connection is given back and a new one taken for the next attempt. Traced as one span
+   * linked to the process spans of the messages it applies.
    */
-  private async transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+  private transaction<T>(work: (db: EntityManager) => Promise<T>, spans: readonly Span[]): Promise<T> {
+    return inSpan('apply read model', applySpanOptions(spans), () => this.inTransaction(work), ROOT_CONTEXT);
+  }
+
+  private async inTransaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
     let runner = this.idleRunners.pop();
     // A kept connection PostgreSQL closed while idle (restart, idle timeout) is marked released.
     while (runner?.isReleased) runner = this.idleRunners.pop();

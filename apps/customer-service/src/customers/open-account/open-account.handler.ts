@@ -7,6 +7,7 @@ import { accountView } from '../customer.views';
 import { CustomerNotFoundError } from '../domain/customer-errors';
 import { CustomerRepository } from '../persistence/customer.repository';
 import { OpenAccountCommand } from './open-account.command';
+import { commandTransaction } from '../../tracing/command-transaction';
 
 /** Adds a wallet account and raises the customer's version, with its outbox row, in one transaction. */
 @CommandHandler(OpenAccountCommand)
@@ -19,7 +20,7 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand, W
   ) {}
 
   execute(command: OpenAccountCommand): Promise<WriteResult> {
-    return this.dataSource.transaction(async (db) => {
+    return commandTransaction(this.dataSource, 'OpenAccount', async (db) => {
       const stored = command.idempotency && (await this.idempotency.claim(db, command.idempotency));
       if (stored) return IdempotencyStore.replay(stored);
 
