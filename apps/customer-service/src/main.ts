@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   const { createApp, startListening } = await import('./http/create-app');
   const app = await createApp(config);
   const { publicUrl, managementUrl: management } = await startListening(app, config);
-  // A plain banner for people; the JSON logs are for machines.
+  // A plain banner for people; the logs are for machines (or pretty, in a terminal).
   process.stdout.write(
     [
       `customer-service is up (roles: ${[...config.roles].join(', ')})`,

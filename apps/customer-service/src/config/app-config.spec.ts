@@ -92,13 +92,15 @@ describe('loadConfig', () => {
     expect(checkEnvironment({ ...base, DATABASE_URL: 'postgres-bad://u:hunter2@x/db' })).not.toContain('hunter2');
   });
 
-  it('reads the management listener and health check settings, with defaults', () => {
+  it('reads the management listener, health check and log format settings, with defaults', () => {
     const defaults = loadConfig(base);
     expect(defaults.management).toEqual({ host: '0.0.0.0', port: 3001 });
     expect(defaults.health).toEqual({ checkIntervalMs: 2000 });
-    const config = loadConfig({ ...base, HOST: '127.0.0.1', MANAGEMENT_PORT: '0', HEALTH_CHECK_INTERVAL_MS: '500' });
+    expect(defaults.logFormat).toBe('auto');
+    const config = loadConfig({ ...base, HOST: '127.0.0.1', MANAGEMENT_PORT: '0', HEALTH_CHECK_INTERVAL_MS: '500', LOG_FORMAT: 'json' });
     expect(config.management).toEqual({ host: '127.0.0.1', port: 0 });
     expect(config.health).toEqual({ checkIntervalMs: 500 });
+    expect(config.logFormat).toBe('json');
     expect(loadConfig({ ...base, HOST: '0.0.0.0', MANAGEMENT_HOST: '10.0.0.5' }).management.host).toBe('10.0.0.5');
   });
 
@@ -106,6 +108,7 @@ describe('loadConfig', () => {
     [{ MANAGEMENT_PORT: '3000' }, 'MANAGEMENT_PORT is "3000"; expected a port other than PORT (3000)'],
     [{ MANAGEMENT_PORT: 'x' }, 'MANAGEMENT_PORT'],
     [{ HEALTH_CHECK_INTERVAL_MS: '10' }, 'HEALTH_CHECK_INTERVAL_MS'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL'],
     [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
     [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL is "grpc"; expected one of http/protobuf, http/json'],

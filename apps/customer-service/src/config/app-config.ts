@@ -20,10 +20,11 @@ export class AppConfig {
   readonly projector!: ProjectorConfig;
   readonly queries!: QueriesConfig;
   readonly relay!: RelayConfig;
-  // Observability: the management listener, the readiness monitors, traces.
+  // Observability: the management listener, the readiness monitors, traces, log format.
   readonly management!: ManagementConfig;
   readonly health!: HealthConfig;
   readonly tracing!: TracingConfig;
+  readonly logFormat!: LogFormat;
 
   hasRole(role: Role): boolean {
     return this.roles.has(role);
@@ -112,6 +113,9 @@ export interface TracingConfig {
   enabled: boolean;
   protocol: 'http/protobuf' | 'http/json';
 }
+
+/** `pretty` for people (a terminal), `json` for machines; `auto` = pretty when stdout is a TTY. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 type Env = Record<string, string | undefined>;
 
@@ -304,7 +308,7 @@ function kafkaName(env: Env, name: string, fallback: string, expected: string): 
 
 // --- Observability settings -------------------------------------------------------------
 
-function observabilityConfig(env: Env): Pick<AppConfig, 'management' | 'health' | 'tracing'> {
+function observabilityConfig(env: Env): Pick<AppConfig, 'management' | 'health' | 'tracing' | 'logFormat'> {
   return {
     management: {
       host: text(env, 'MANAGEMENT_HOST', text(env, 'HOST', '0.0.0.0')),
@@ -312,6 +316,7 @@ function observabilityConfig(env: Env): Pick<AppConfig, 'management' | 'health' 
     },
     health: { checkIntervalMs: integer(env, 'HEALTH_CHECK_INTERVAL_MS', 2000, 100, 60_000) },
     tracing: tracingConfig(env),
+    logFormat: oneOf(env, 'LOG_FORMAT', 'auto', ['auto', 'json', 'pretty']),
   };
 }
 
