@@ -73,6 +73,9 @@ export interface Listening {
 export async function startListening(app: NestFastifyApplication, config: AppConfig): Promise<Listening> {
   if (!config.hasRole('api')) {
     await app.init();
+    // Nest prints the logs it buffered during start-up (bufferLogs) only once listen() binds;
+    // without a public listener they would stay buffered, and so would every later line.
+    app.flushLogs();
     return { managementUrl: app.get(ManagementServer).url };
   }
   await app.listen({ port: config.port, host: config.host });
