@@ -49,7 +49,7 @@ const topic = `metrics-e2e-${randomUUID()}`;
 
 beforeAll(async () => {
   scratch = await createScratchDatabase('metrics_e2e');
-  service = await startApp({ DATABASE_URL: scratch.url, EVENTS_TOPIC: topic, EVENTS_PARTITIONS: '2', PROJECTOR_GROUP_ID: `metrics-e2e-${randomUUID()}`, HEALTH_CHECK_INTERVAL_MS: '200' });
+  service = await startApp({ DATABASE_URL: scratch.url, EVENTS_TOPIC: topic, EVENTS_PARTITIONS: '2', PROJECTOR_GROUP_ID: `metrics-e2e-${randomUUID()}` });
 }, 60_000);
 afterAll(async () => {
   await service?.close();

@@ -24,7 +24,7 @@ beforeAll(async () => {
   service = startServiceProcess({
     DATABASE_URL: scratch.url, EVENTS_TOPIC: topic, EVENTS_PARTITIONS: '1', PROJECTOR_GROUP_ID: `tracing-e2e-${randomUUID()}`,
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'customer-service-under-test',
-    OTEL_BSP_SCHEDULE_DELAY: '100', HEALTH_CHECK_INTERVAL_MS: '200', LOG_LEVEL: 'info',
+    OTEL_BSP_SCHEDULE_DELAY: '100', LOG_LEVEL: 'info',
   });
   await service.waitForLog(/customer-service is up/, 60_000);
   api = /API: +(\S+)/.exec(service.output())![1];

@@ -44,7 +44,7 @@ export async function createApp(config: AppConfig, options: RuntimeOptions = {})
     reply.header('x-request-id', request.id);
   });
   app.get(HttpMetrics).instrument(fastify);
-  nameServerSpansByRoute(fastify);
+  if (config.tracing.enabled) nameServerSpansByRoute(fastify);
   await app.register(helmet, { contentSecurityPolicy: false });
   // CORS stays off unless exact origins are configured.
   if (config.http.corsOrigins.length > 0) {

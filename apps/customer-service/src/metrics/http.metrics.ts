@@ -26,9 +26,10 @@ export class HttpMetrics {
 
   /** Observes every response the Fastify instance sends. */
   instrument(fastify: FastifyInstance): void {
-    fastify.addHook('onResponse', async (request, reply) => {
+    fastify.addHook('onResponse', (request, reply, done) => {
       const labels = { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status: String(reply.statusCode) };
       this.duration.observe(labels, reply.elapsedTime / 1000);
+      done();
     });
   }
 }
