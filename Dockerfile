@@ -2,7 +2,7 @@
 # production dependencies only, as the non-root `node` user.
 #
 #   docker build -t customer-service .
-#   docker run --rm -p 3000:3000 \
+#   docker run --rm -p 3000:3000 -p 127.0.0.1:3001:3001 \
 #     -e DATABASE_URL=postgres://user:password@db:5432/customer_service \
 #     -e KAFKA_BROKERS=kafka:9092 customer-service
 #
@@ -42,6 +42,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm ls --omit=dev
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
+    MANAGEMENT_PORT=3001 \
     HOST=0.0.0.0
 WORKDIR /app
 # Owned by root and only readable by `node`: the process cannot rewrite its own code. It
@@ -57,7 +58,8 @@ COPY scripts/jwt-secret-file.mjs scripts/token.mjs scripts/dev-auth.mjs ./script
 # volume (a new named volume takes this directory's owner and mode).
 RUN install -d -o node -g node -m 0700 /var/lib/customer-service
 USER node
-EXPOSE 3000
+# 3000: the API; 3001: health probes, /metrics and OpenAPI (keep it off the public network).
+EXPOSE 3000 3001
 # Exec form: SIGTERM reaches Node itself and Nest's shutdown hooks stop the roles cleanly.
 # (Under Compose, `init: true` puts a tiny init in front, so a signal during start-up, before
 # those hooks exist, still stops the process.)

@@ -105,15 +105,20 @@ async function main() {
   const tokens = new Map();
   for (const { guid } of counterparties) tokens.set(guid, `Bearer ${await mintToken({ secret, counterparty: guid, sub: 'bench-employee' })}`);
 
-  const [servicePort, workersPort, barePort] = await freePorts(3);
+  const [servicePort, serviceManagementPort, workersManagementPort, barePort] = await freePorts(4);
   // The service as ADR 4 deploys it: the API in one process, the relay and the projector in
   // another, so the event flow does not queue behind HTTP requests on one event loop.
   const main = path.join(root, 'dist/apps/customer-service/src/main.js');
   const serviceEnv = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: stack.kafkaBrokers, AUTH_JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '1000000', API_PREFIX: '/api/v1' };
-  const service = await startServer('service', [main], servicePort, '/api/v1', '/health/ready', { ...serviceEnv, ROLES: 'api' });
-  const workers = await startServer('service workers', [main], workersPort, '', '/health/ready', { ...serviceEnv, ROLES: 'relay,projector' });
+  // Readiness is on each process's management listener; the workers open no public listener.
+  const service = await startServer('service', [main], servicePort, '/api/v1', `http://127.0.0.1:${serviceManagementPort}/health/ready`, {
+    ...serviceEnv, ROLES: 'api', MANAGEMENT_PORT: String(serviceManagementPort),
+  });
+  const workers = await startServer('service workers', [main], workersManagementPort, '', `http://127.0.0.1:${workersManagementPort}/health/ready`, {
+    ...serviceEnv, ROLES: 'relay,projector', MANAGEMENT_PORT: String(workersManagementPort),
+  });
   service.workersPid = workers.pid;
-  const bare = await startServer('framework-free server', [path.join(root, 'bench/limits/bare-server.mjs')], barePort, '', '/health', {
+  const bare = await startServer('framework-free server', [path.join(root, 'bench/limits/bare-server.mjs')], barePort, '', `http://127.0.0.1:${barePort}/health`, {
     DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: secret,
   });
   const pgbench = findPgbench();
@@ -345,7 +350,7 @@ async function quiesce() {
   });
 }
 
-async function startServer(name, args, port, prefix, readyPath, env) {
+async function startServer(name, args, port, prefix, readyUrl, env) {
   const logFile = path.join(workDir, `${name.replace(/\W+/g, '-')}.log`);
   const profiling = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(workDir, 'profiles')}`] : [];
   // Every Node server gets the same heap ceiling, as a container's memory limit would give it:
@@ -360,7 +365,7 @@ async function startServer(name, args, port, prefix, readyPath, env) {
   // Generous: the service applies pending migrations first (on 1,000,000 customers, rebuilding indexes).
   for (const startedAt = Date.now(); Date.now() - startedAt < 300_000; await sleep(250)) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}); see ${path.relative(root, logFile)}`);
-    const ready = await fetch(`${url}${readyPath}`).then((response) => response.ok, () => false);
+    const ready = await fetch(readyUrl).then((response) => response.ok, () => false);
     if (ready) {
       log(`${name} ready on ${url} (pid ${child.pid})`);
       return { url, pid: child.pid, prefix };

@@ -20,7 +20,7 @@ const RATIO = 10; // B's p99 under abuse may be at most this many times its quie
 const FLOOR_MS = 25; // ... taken as at least this, so that scheduling noise on a tiny p99 is no failure
 
 let service: ServiceProcess;
-let base: string;
+let management: string;
 let api: string;
 const [tenantA, tenantB] = [randomUUID(), randomUUID()];
 let bCustomer: string;
@@ -33,7 +33,7 @@ beforeAll(async () => {
   });
   await service.waitForLog(/API: +http:\/\/\S+/, 60_000);
   api = /API: +(http:\/\/\S+)/.exec(service.output())![1];
-  base = new URL(api).origin;
+  management = new URL(/health: +(http:\/\/\S+)/.exec(service.output())![1]).origin;
   // Tenant A is large: 30,000 customers straight into the read model, so its lists are expensive.
   await withDb(async (db) => {
     await db.query(
@@ -91,7 +91,7 @@ async function startAbuse(): Promise<() => Promise<Record<string, Record<string,
       headers: await employeeOfA('list-abuser', '198.51.100.11') },
     { name: 'forged', parallel: 4, method: 'POST', url: customersUrl(tenantA), body: JSON.stringify({ ...create, name: 'x'.repeat(200) }),
       headers: { authorization: 'Bearer forged.token.value', 'x-forwarded-for': '203.0.113.66', 'content-type': 'application/json' } },
-    { name: 'probes', parallel: 2, method: 'GET', url: `${base}/health/ready`, headers: {} },
+    { name: 'probes', parallel: 2, method: 'GET', url: `${management}/health/ready`, headers: {} },
   ];
   const child = spawn(process.execPath, [path.join(__dirname, 'support', 'abuser.mjs'), JSON.stringify(plan)], { stdio: ['pipe', 'pipe', 'inherit'] });
   let output = '';
@@ -112,7 +112,7 @@ it("keeps tenant B's p99 within a bound of its quiet p99 while tenant A abuses t
   let statuses: Record<string, Record<string, number>>;
   try {
     abusive = await tenantBRun();
-    for (let i = 0; i < 5; i++) liveness.push((await fetch(`${base}/health/live`)).status);
+    for (let i = 0; i < 5; i++) liveness.push((await fetch(`${management}/health/live`)).status);
   } finally {
     statuses = await stopAbuse();
   }

@@ -83,8 +83,8 @@ describe('forged and invalid tokens → 401', () => {
     }
   });
 
-  it('leaves the health endpoints open', async () => {
-    expect((await call('GET', `${service.baseUrl}/health/live`)).status).toBe(200);
+  it('leaves the health endpoints (on the management listener) open', async () => {
+    expect((await call('GET', `${service.management}/health/live`)).status).toBe(200);
   });
 });
 
@@ -220,8 +220,8 @@ describe('rate limit', () => {
       expect(statuses.slice(0, 3).map((r) => r.status)).toEqual([404, 404, 404]);
       expectErrorBody(statuses[3], 429, 'TOO_MANY_REQUESTS');
       expect(Number(statuses[3].headers.get('retry-after'))).toBeGreaterThan(0);
-      // Probes share no count with anything, and are never refused.
-      for (let i = 0; i < 5; i++) expect((await fetch(`${limited.baseUrl}/health/live`)).status).toBe(200);
+      // Probes (on the management listener) share no count with anything, and are never refused.
+      for (let i = 0; i < 5; i++) expect((await fetch(`${limited.management}/health/live`)).status).toBe(200);
     } finally {
       await limited.close();
     }

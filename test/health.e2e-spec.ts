@@ -1,71 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { call, RunningApp, startApp } from './support/app';
 import { brokerPid, stopBroker, withBrokerExclusive } from './support/broker-outage';
 import { expectErrorBody } from './support/error-body';
+import { waitFor } from './support/outbox-rows';
+import { createScratchDatabase, ScratchDatabase } from './support/scratch-database';
 
+// A service of its own on a scratch database (so the test can take that database away) and
+// its own topic and consumer group; checks every 200 ms so state changes show quickly.
+let scratch: ScratchDatabase;
 let service: RunningApp;
+let admin: Client;
+
 beforeAll(async () => {
-  service = await startApp();
-});
+  scratch = await createScratchDatabase('health_e2e');
+  service = await startApp({
+    DATABASE_URL: scratch.url, EVENTS_TOPIC: `health-e2e-${randomUUID()}`, PROJECTOR_GROUP_ID: `health-e2e-${randomUUID()}`,
+    HEALTH_CHECK_INTERVAL_MS: '200',
+  });
+  admin = new Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+}, 60_000);
 afterAll(async () => {
   await service?.close();
+  await admin?.end();
+  await scratch?.drop();
 });
 
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return false;
+const databaseName = () => new URL(scratch.url).pathname.slice(1);
+const ready = () => call('GET', `${service.management}/health/ready`);
+const isReady = async () => (await ready()).status === 200;
+
+/** Failure bodies give stable reasons only: no host, port, URL or driver message. */
+function expectNothingInternal(text: string): void {
+  expect(text).not.toMatch(/127\.0\.0\.1|localhost|:\d{4,5}\b|ECONN|ETIMEDOUT|postgres(ql)?:\/\/|timeout|terminat/i);
 }
 
-describe('health', () => {
-  it('is live', async () => {
-    expect((await call('GET', `${service.baseUrl}/health/live`)).status).toBe(200);
+describe('management listener', () => {
+  it('answers liveness without a token', async () => {
+    const reply = await call('GET', `${service.management}/health/live`);
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({ status: 'live' });
   });
 
-  it('is ready when PostgreSQL and Kafka answer and the outbox is not lagging', async () => {
-    // This process runs the relay on the shared database: it first publishes what other test
-    // files' API-only services left in the outbox (and another test may have the broker stopped).
-    expect(await eventually(async () => (await call('GET', `${service.baseUrl}/health/ready`)).status === 200, 50_000)).toBe(true);
-    const reply = await call('GET', `${service.baseUrl}/health/ready`);
-    expect(reply.json.info).toMatchObject({
-      database: { status: 'up' }, kafka: { status: 'up' }, outbox: { status: 'up', backlog: expect.any(Number), oldest_unpublished_age_ms: expect.any(Number) },
+  it('is ready when PostgreSQL and Kafka answer, and shows each check with its age', async () => {
+    await waitFor('readiness', isReady, 30_000);
+    const reply = await ready();
+    expect(reply.json).toMatchObject({
+      status: 'ready',
+      checks: {
+        database: { status: 'up', checked_ms_ago: expect.any(Number) },
+        kafka: { status: 'up', brokers: expect.any(Number), checked_ms_ago: expect.any(Number) },
+        outbox: { status: 'up', backlog: 0, oldest_unpublished_age_ms: 0, checked_ms_ago: expect.any(Number) },
+      },
     });
-  }, 60_000);
+  });
+
+  it('answers many probes from held state, on one database connection of its own', async () => {
+    await waitFor('readiness', isReady, 30_000);
+    const replies = await Promise.all(Array.from({ length: 200 }, () => ready()));
+    expect(replies.map((reply) => reply.status)).toEqual(replies.map(() => 200));
+    const { rows } = await admin.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'customer-service-health'`,
+      [databaseName()],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('is not ready while the database is unreachable, with a stable reason, and ready again after', async () => {
+    await waitFor('readiness', isReady, 30_000);
+    await admin.query(`ALTER DATABASE ${databaseName()} ALLOW_CONNECTIONS false`);
+    try {
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [databaseName()]);
+      await waitFor('readiness to fail', async () => (await ready()).status === 503, 15_000);
+      const reply = await ready();
+      expectErrorBody(reply, 503, 'NOT_READY');
+      expect(reply.headers.get('retry-after')).toBe('5');
+      // This process runs the relay: without the database its backlog is unknown too.
+      expect(reply.json.details).toEqual([
+        { field: 'database', message: 'database: unreachable' },
+        { field: 'outbox', message: 'outbox: backlog unknown' },
+      ]);
+      expectNothingInternal(reply.text);
+      expect((await call('GET', `${service.management}/health/live`)).status).toBe(200);
+    } finally {
+      await admin.query(`ALTER DATABASE ${databaseName()} ALLOW_CONNECTIONS true`);
+    }
+    await waitFor('readiness to recover', isReady, 30_000);
+  });
 
   // Only when this run started the broker itself: never pause someone else's.
   (brokerPid ? it : it.skip)('is not ready (503 naming kafka) while the broker is stopped, and ready again after', () => withBrokerExclusive(async () => {
+    await waitFor('readiness', isReady, 30_000);
     const resume = stopBroker();
     try {
-      const notReady = await eventually(async () => (await call('GET', `${service.baseUrl}/health/ready`)).status === 503, 10_000);
-      expect(notReady).toBe(true);
-      const reply = await call('GET', `${service.baseUrl}/health/ready`);
+      await waitFor('readiness to fail', async () => (await ready()).status === 503, 15_000);
+      const reply = await ready();
       expectErrorBody(reply, 503, 'NOT_READY');
-      expect(reply.headers.get('retry-after')).toBe('5');
-      expect(reply.json.details.map((d: { field: string }) => d.field)).toEqual(['kafka']);
+      expect(reply.json.details).toEqual([{ field: 'kafka', message: 'kafka: unreachable' }]);
+      expectNothingInternal(reply.text);
     } finally {
       resume();
     }
-    expect(await eventually(async () => (await call('GET', `${service.baseUrl}/health/ready`)).status === 200, 30_000)).toBe(true);
+    await waitFor('readiness to recover', isReady, 30_000);
   }), 180_000);
-});
 
-describe('OpenAPI', () => {
-  it('documents every route with its errors', async () => {
-    expect((await call('GET', `${service.baseUrl}/docs`)).status).toBe(200);
-    const document = (await call('GET', `${service.baseUrl}/docs-json`)).json;
+  it('serves the OpenAPI document of the API', async () => {
+    expect((await call('GET', `${service.management}/docs`)).status).toBe(200);
+    const document = (await call('GET', `${service.management}/docs-json`)).json;
     const paths = Object.keys(document.paths);
     expect(paths).toEqual(
       expect.arrayContaining([
         '/api/v1/counterparty/{counterparty_guid}/customers',
         '/api/v1/counterparty/{counterparty_guid}/customers/{customer_guid}',
         '/api/v1/counterparty/{counterparty_guid}/customers/{customer_guid}/accounts',
-        '/health/ready',
       ]),
     );
+    expect(paths.filter((path) => !path.startsWith('/api/v1/'))).toEqual([]);
     const create = document.paths['/api/v1/counterparty/{counterparty_guid}/customers'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '400', '409', '413', '415', '422']));
     expect(document.components.schemas.CreateCustomerRequest.properties.asset_issuer.example).toBeDefined();
+  });
+
+  it('serves nothing of the API, and answers unknown paths with the error body', async () => {
+    expectErrorBody(await call('GET', `${service.management}/api/v1/counterparty/${randomUUID()}/customers`), 404, 'NOT_FOUND');
+  });
+});
+
+describe('public listener', () => {
+  it.each(['/health/live', '/health/ready', '/metrics', '/docs', '/docs-json'])('does not serve %s', async (path) => {
+    expectErrorBody(await call('GET', `${service.baseUrl}${path}`), 404);
   });
 });

@@ -79,7 +79,7 @@ it(
         )
       ).flat();
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, stoppedAt + OUTAGE_MS - Date.now())));
-      readyDuringOutage = await call('GET', `${service.baseUrl}/health/ready`);
+      readyDuringOutage = await call('GET', `${service.management}/health/ready`);
       backlogAtResume = await unpublishedCount(db);
     } finally {
       resume();
@@ -103,7 +103,7 @@ it(
       .map((message) => [...headerErrors(message.headers), ...valueErrors(message.headers.ce_type, JSON.parse(message.value))])
       .filter((problems) => problems.length > 0);
     expect(invalid).toEqual([]);
-    await waitFor('readiness to recover', async () => (await call('GET', `${service.baseUrl}/health/ready`)).status === 200, 30_000);
+    await waitFor('readiness to recover', async () => (await call('GET', `${service.management}/health/ready`)).status === 200, 30_000);
     process.stdout.write(
       `broker outage: ${statuses.length} writes in ${OUTAGE_MS / 1000} s, 0 failed; backlog ${backlogAtResume} drained ` +
         `${drainMs} ms after the broker resumed; ${messages.length} messages read, ${report.duplicates.size} duplicated ids\n`,

@@ -88,7 +88,7 @@ it('serves the whole path over TLS and SASL: create → event on the topic → p
     let read = await call('GET', `${customers}/${guid}`);
     await waitFor('the projected customer', async () => (read = await call('GET', `${customers}/${guid}`)).status === 200);
     expect(read.json).toMatchObject({ customer_guid: guid, login: 'ada@secured.example', name: 'Ada', version: 1 });
-    expect((await call('GET', `${service.baseUrl}/health/ready`)).status).toBe(200);
+    expect((await call('GET', `${service.management}/health/ready`)).status).toBe(200);
   } finally {
     await service.close();
   }

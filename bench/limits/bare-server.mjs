@@ -53,7 +53,7 @@ const CONFLICT_BY_CONSTRAINT = {
   wallet_accounts_counterparty_iban_key: () => new IbanTakenError(),
 };
 
-let database; // DATABASE_URL, DATABASE_POOL_MAX and the timeouts, read as the service reads them
+let database; // DATABASE_URL, DATABASE_POOL_COMMANDS and the timeouts, read as the service reads them
 try {
   if (!process.env.AUTH_JWT_SECRET) throw new Error('AUTH_JWT_SECRET is not set');
   database = loadDatabaseConfig(process.env);
@@ -64,7 +64,7 @@ try {
 const verifier = new TokenVerifier({ auth: { jwtSecret: process.env.AUTH_JWT_SECRET } });
 // The service's pool settings (database/typeorm-options.ts).
 const pool = new pg.Pool({
-  ...pgConnectionOptions(database), max: database.poolMax, connectionTimeoutMillis: database.connectTimeoutMs,
+  ...pgConnectionOptions(database), max: database.pools.commands, connectionTimeoutMillis: database.connectTimeoutMs,
   statement_timeout: database.statementTimeoutMs, idle_in_transaction_session_timeout: database.statementTimeoutMs * 2,
   application_name: 'customer-service-bare',
 });

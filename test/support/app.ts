@@ -2,27 +2,42 @@ import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '../../apps/customer-service/src/config/app-config';
 import { RuntimeOptions } from '../../apps/customer-service/src/config/config.module';
-import { createApp } from '../../apps/customer-service/src/http/create-app';
+import { createApp, startListening } from '../../apps/customer-service/src/http/create-app';
 import { defaultAuthorization } from './tokens';
 
 export interface RunningApp {
   app: NestFastifyApplication;
+  /** The public listener, e.g. `http://127.0.0.1:41234` (only where the api role runs). */
   baseUrl: string;
+  /** The API's base: `baseUrl` + API_PREFIX. */
   api: string;
+  /** The management listener: `/health/live`, `/health/ready`, `/metrics`, `/docs`. */
+  management: string;
   close(): Promise<void>;
 }
 
 /**
- * Boots the real service (real PostgreSQL and Kafka from the test run's global setup) on a
- * free port. `env` overrides the environment, e.g. to select roles.
+ * Boots the real service (real PostgreSQL and Kafka from the test run's global setup) on free
+ * ports, as main.ts does. `env` overrides the environment, e.g. to select roles.
  */
 export async function startApp(env: Record<string, string> = {}, options: RuntimeOptions = {}): Promise<RunningApp> {
-  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ ...process.env, PORT: '0', MANAGEMENT_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
   const app = await createApp(config, options);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.getHttpServer().address() as { port: number };
-  const baseUrl = `http://127.0.0.1:${address.port}`;
-  return { app, baseUrl, api: `${baseUrl}${config.apiPrefix}`, close: () => app.close() };
+  const { publicUrl, managementUrl } = await startListening(app, config);
+  const noApi = () => {
+    throw new Error(`this app runs no api role (ROLES=${[...config.roles].join(',')}): it has no public listener`);
+  };
+  return {
+    app,
+    get baseUrl() {
+      return publicUrl ?? noApi();
+    },
+    get api() {
+      return `${publicUrl ?? noApi()}${config.apiPrefix}`;
+    },
+    management: managementUrl,
+    close: () => app.close(),
+  };
 }
 
 export function newCounterparty(): string {

@@ -3,7 +3,7 @@
 // without Nest (nothing else of the service is needed), configured from the environment.
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Registry } from 'prom-client';
 import { loadConfig } from '../../apps/customer-service/src/config/app-config';
 import { CustomerProjector } from '../../apps/customer-service/src/customer-queries/projector/customer.projector';
 import { ProjectionMetrics } from '../../apps/customer-service/src/customer-queries/projector/projection.metrics';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const dataSource = await new DataSource(typeOrmOptions(config.database, 'projector-process')).initialize();
   const topics = { whenReady: () => Promise.resolve() } as unknown as TopicProvisioner;
-  const metrics = new ProjectionMetrics({} as HttpAdapterHost);
+  const metrics = new ProjectionMetrics(new Registry());
   const projector = new CustomerProjector(config, new KafkaClient(config), topics, dataSource, new ReadModelWriter(), metrics);
   projector.onApplicationBootstrap();
 }

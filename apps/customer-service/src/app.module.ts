@@ -7,14 +7,17 @@ import { CustomerQueriesModule } from './customer-queries/customer-queries.modul
 import { ProjectorModule } from './customer-queries/projector/projector.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
-import { HealthModule } from './health/health.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { LoggingModule } from './logging/logging.module';
+import { ManagementModule } from './management/management.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RelayModule } from './outbox/relay.module';
+import { TracingModule } from './tracing/tracing.module';
 
 /**
  * The process is assembled from the roles it runs (`ROLES`): the HTTP API, the outbox relay and
- * the read-model projector can share one process or run apart. Health endpoints are always on.
+ * the read-model projector can share one process or run apart. The management listener
+ * (health, metrics, OpenAPI) is always on.
  */
 @Module({})
 export class AppModule {
@@ -24,9 +27,11 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, options),
         LoggingModule,
+        TracingModule,
+        MetricsModule,
         DatabaseModule.forRoot(config),
         KafkaModule,
-        HealthModule,
+        ManagementModule,
         AuthModule,
         CqrsModule.forRoot(),
         ...(config.hasRole('api') ? [CustomersModule, CustomerQueriesModule] : []),

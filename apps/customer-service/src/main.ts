@@ -1,13 +1,16 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, processEnvironment } from './config/app-config';
-import { createApp } from './http/create-app';
-import { OPEN_API_PATH } from './http/open-api';
-import { checkConnections } from './startup/check-connections';
+import { AppConfig, ConfigError, loadConfig, processEnvironment } from './config/app-config';
+import { OPEN_API_PATH } from './management/management-paths';
+import { startTracing } from './tracing/tracing';
 
 async function bootstrap(): Promise<void> {
-  let config;
+  let config: AppConfig;
   try {
     config = loadConfig(processEnvironment());
+    // Before node-postgres, kafkajs, Nest and Fastify are loaded (imported below, not above):
+    // the instrumentations patch those modules as they are first required.
+    startTracing(config.tracing);
+    const { checkConnections } = await import('./startup/check-connections');
     // A setting that can never connect (TLS, credentials) stops here, in one line; a server that is down does not.
     await checkConnections(config);
   } catch (error) {
@@ -15,19 +18,17 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+  const { createApp, startListening } = await import('./http/create-app');
   const app = await createApp(config);
-  await app.listen({ port: config.port, host: config.host });
-  const shownHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
-  // The port listened on (PORT=0 picks a free one).
-  const { port } = app.getHttpServer().address() as { port: number };
-  const base = `http://${shownHost}:${port}`;
-  // A plain banner for people; the JSON logs are for machines.
+  const { publicUrl, managementUrl: management } = await startListening(app, config);
+  // A plain banner for people; the logs are for machines (or pretty, in a terminal).
   process.stdout.write(
     [
       `customer-service is up (roles: ${[...config.roles].join(', ')})`,
-      `  API:      ${base}${config.apiPrefix}`,
-      `  health:   ${base}/health/live  ${base}/health/ready`,
-      `  OpenAPI:  ${base}/${OPEN_API_PATH}  (JSON: ${base}/${OPEN_API_PATH}-json)`,
+      ...(publicUrl ? [`  API:         ${publicUrl}${config.apiPrefix}`] : []),
+      `  health:      ${management}/health/live  ${management}/health/ready`,
+      `  metrics:     ${management}/metrics`,
+      `  OpenAPI:     ${management}/${OPEN_API_PATH}  (JSON: ${management}/${OPEN_API_PATH}-json)`,
       '',
     ].join('\n'),
   );

@@ -26,8 +26,14 @@ export const EVENT_HEADERS = {
   time: 'ce_time',
   /** Always {@link EVENT_CONTENT_TYPE}. */
   contentType: 'content-type',
-  /** W3C Trace Context of the request that caused the change; present only when it had one. */
+  /**
+   * W3C Trace Context of the command that made the change (CloudEvents distributed-tracing
+   * extension, under its W3C name so OpenTelemetry consumers continue the trace as they are);
+   * present when the service traces (OpenTelemetry on).
+   */
   traceparent: 'traceparent',
+  /** W3C Trace Context vendor state going with `traceparent`, when there is any. */
+  tracestate: 'tracestate',
 } as const;
 
 /** The headers of a customer event message, by name, as UTF-8 strings. */
@@ -40,4 +46,5 @@ export interface CustomerEventHeadersV1 {
   ce_time: string;
   'content-type': typeof EVENT_CONTENT_TYPE;
   traceparent?: string;
+  tracestate?: string;
 }

@@ -112,4 +112,51 @@ describe('loadConfig', () => {
   it('never echoes a database password', () => {
     expect(checkEnvironment({ ...base, DATABASE_URL: 'postgres-bad://u:hunter2@x/db' })).not.toContain('hunter2');
   });
+
+  it('reads the management listener, health check and log format settings, with defaults', () => {
+    const defaults = loadConfig(base);
+    expect(defaults.management).toEqual({ host: '0.0.0.0', port: 3001 });
+    expect(defaults.health).toEqual({ checkIntervalMs: 2000 });
+    expect(defaults.logFormat).toBe('auto');
+    const config = loadConfig({ ...base, HOST: '127.0.0.1', MANAGEMENT_PORT: '0', HEALTH_CHECK_INTERVAL_MS: '500', LOG_FORMAT: 'json' });
+    expect(config.management).toEqual({ host: '127.0.0.1', port: 0 });
+    expect(config.health).toEqual({ checkIntervalMs: 500 });
+    expect(config.logFormat).toBe('json');
+    expect(loadConfig({ ...base, HOST: '0.0.0.0', MANAGEMENT_HOST: '10.0.0.5' }).management.host).toBe('10.0.0.5');
+  });
+
+  it.each([
+    [{ MANAGEMENT_PORT: '3000' }, 'MANAGEMENT_PORT is "3000"; expected a port other than PORT (3000)'],
+    [{ MANAGEMENT_PORT: 'x' }, 'MANAGEMENT_PORT'],
+    [{ HEALTH_CHECK_INTERVAL_MS: '10' }, 'HEALTH_CHECK_INTERVAL_MS'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://collector:4317' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, 'OTEL_EXPORTER_OTLP_PROTOCOL is "grpc"; expected one of http/protobuf, http/json'],
+    [{ OTEL_TRACES_EXPORTER: 'zipkin' }, 'OTEL_TRACES_EXPORTER'],
+    [{ OTEL_SDK_DISABLED: 'perhaps' }, 'OTEL_SDK_DISABLED'],
+  ])('rejects observability setting %p with one line naming it', (override, expected) => {
+    const message = checkEnvironment({ ...base, ...override });
+    expect(message).toContain(expected);
+    expect(message).not.toContain('\n');
+  });
+
+  it('lets a process without the api role use PORT as its management port (it opens no public listener)', () => {
+    expect(checkEnvironment({ ...base, ROLES: 'relay,projector', PORT: '3000', MANAGEMENT_PORT: '3000' })).toBeNull();
+  });
+
+  it('turns tracing on only when an OTLP endpoint is set, and not when the SDK or the exporter is disabled', () => {
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(loadConfig(base).tracing).toEqual({ enabled: false, protocol: 'http/protobuf' });
+    expect(loadConfig({ ...base, ...endpoint }).tracing).toEqual({ enabled: true, protocol: 'http/protobuf' });
+    expect(loadConfig({ ...base, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector/v1/traces' }).tracing.enabled).toBe(true);
+    expect(loadConfig({ ...base, ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing.protocol).toBe('http/json');
+    expect(loadConfig({ ...base, ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }).tracing.protocol).toBe('http/json');
+    expect(loadConfig({ ...base, ...endpoint, OTEL_SDK_DISABLED: 'true' }).tracing.enabled).toBe(false);
+    expect(loadConfig({ ...base, ...endpoint, OTEL_TRACES_EXPORTER: 'none' }).tracing.enabled).toBe(false);
+  });
+
+  it('never echoes an OTLP endpoint (it may carry credentials)', () => {
+    expect(checkEnvironment({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'user:hunter2@collector' })).not.toContain('hunter2');
+  });
 });

@@ -25,6 +25,11 @@ export class AppConfig {
   readonly projector!: ProjectorConfig;
   readonly queries!: QueriesConfig;
   readonly relay!: RelayConfig;
+  // Observability: the management listener, the readiness monitors, traces, log format.
+  readonly management!: ManagementConfig;
+  readonly health!: HealthConfig;
+  readonly tracing!: TracingConfig;
+  readonly logFormat!: LogFormat;
 
   hasRole(role: Role): boolean {
     return this.roles.has(role);
@@ -121,6 +126,32 @@ export interface RelayConfig {
   readyMaxAgeMs: number;
 }
 
+/** The second HTTP listener: health probes, metrics and the OpenAPI document (never the API). */
+export interface ManagementConfig {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+}
+
+/** The background checks that readiness answers from. */
+export interface HealthConfig {
+  /** How often PostgreSQL (with the outbox backlog) and Kafka are checked. */
+  checkIntervalMs: number;
+}
+
+/**
+ * OpenTelemetry traces. Only the decision and the protocol are read here; the SDK reads the
+ * other standard `OTEL_*` variables (headers, sampler, batch sizes, resource attributes) itself.
+ */
+export interface TracingConfig {
+  /** True when an OTLP endpoint is set and OTEL_SDK_DISABLED / OTEL_TRACES_EXPORTER do not turn it off. */
+  enabled: boolean;
+  protocol: 'http/protobuf' | 'http/json';
+}
+
+/** `pretty` for people (a terminal), `json` for machines; `auto` = pretty when stdout is a TTY. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
 /** Builds the configuration or throws a {@link ConfigError} whose message names the bad setting. */
 export function loadConfig(env: Env): AppConfig {
   const config = Object.assign(new AppConfig(), {
@@ -160,7 +191,9 @@ export function loadConfig(env: Env): AppConfig {
       retentionHours: integer(env, 'OUTBOX_RETENTION_HOURS', 24, 1, 24 * 366),
       readyMaxAgeMs: integer(env, 'OUTBOX_READY_MAX_AGE_MS', 60_000, 1000, 86_400_000),
     },
+    ...observabilityConfig(env),
   });
+  checkManagementPort(config);
   return config;
 }
 
@@ -317,4 +350,44 @@ function kafkaName(env: Env, name: string, fallback: string, expected: string): 
   const value = text(env, name, fallback);
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(value)) fail(name, value, expected);
   return value;
+}
+
+// --- Observability settings -------------------------------------------------------------
+
+function observabilityConfig(env: Env): Pick<AppConfig, 'management' | 'health' | 'tracing' | 'logFormat'> {
+  return {
+    management: {
+      host: text(env, 'MANAGEMENT_HOST', text(env, 'HOST', '0.0.0.0')),
+      port: integer(env, 'MANAGEMENT_PORT', 3001, 0, 65535),
+    },
+    health: { checkIntervalMs: integer(env, 'HEALTH_CHECK_INTERVAL_MS', 2000, 100, 60_000) },
+    tracing: tracingConfig(env),
+    logFormat: oneOf(env, 'LOG_FORMAT', 'auto', ['auto', 'json', 'pretty']),
+  };
+}
+
+/** Both listeners bind in a process with the api role: they cannot share a port. */
+function checkManagementPort(config: AppConfig): void {
+  const { port } = config.management;
+  if (config.hasRole('api') && port !== 0 && port === config.port) {
+    fail('MANAGEMENT_PORT', String(port), `a port other than PORT (${config.port})`);
+  }
+}
+
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+
+function tracingConfig(env: Env): TracingConfig {
+  for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+    const value = raw(env, name);
+    // Never echoed: an endpoint URL may carry credentials.
+    if (value !== undefined && !/^https?:\/\/[^\s/]+\S*$/.test(value)) {
+      throw new ConfigError(`Invalid configuration: ${name} is not an http(s) URL; expected e.g. http://otel-collector:4318.`);
+    }
+  }
+  const endpoint = raw(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? raw(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  const protocolName = raw(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocol = oneOf(env, protocolName, 'http/protobuf', OTLP_PROTOCOLS);
+  const exporter = oneOf(env, 'OTEL_TRACES_EXPORTER', 'otlp', ['otlp', 'none']);
+  const disabled = bool(env, 'OTEL_SDK_DISABLED', false);
+  return { enabled: endpoint !== undefined && exporter === 'otlp' && !disabled, protocol };
 }

@@ -12,10 +12,9 @@ import { accountSnapshot, customerSnapshot } from './customer.views';
 
 export const CUSTOMER_AGGREGATE = 'customer';
 
-/** Transport context carried from the request to the published message. */
+/** Who caused the change (the trace context is added by the OutboxWriter, from the active span). */
 export interface EventContext {
   actor: ActorV1;
-  traceparent?: string;
 }
 
 /**
@@ -25,7 +24,6 @@ export interface EventContext {
  */
 export function toOutboxMessages(customer: Customer, context: EventContext): OutboxMessage[] {
   const state = customer.snapshot;
-  const headers: Record<string, string> = context.traceparent ? { traceparent: context.traceparent } : {};
   return customer.pendingChanges.map((change) => {
     const id = randomUUID();
     const payload = {
@@ -46,7 +44,7 @@ export function toOutboxMessages(customer: Customer, context: EventContext): Out
       aggregateid: state.guid,
       type: payload.type,
       payload: stringifyJson(payload),
-      headers,
+      headers: {},
     };
   });
 }

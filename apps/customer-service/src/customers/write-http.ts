@@ -9,7 +9,6 @@ import { EventContext } from './customer-events';
 /** HTTP details shared by the write routes: path guids, headers, and how results are sent. */
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const ENTITY_TAG = /^(W\/)?"(\d{1,10})"$/;
 
 /** The `Idempotency-Key` of a POST, scoped to the counterparty and bound to method, path and body. */
@@ -49,14 +48,10 @@ export function entityTag(version: number): string {
   return `"${version}"`;
 }
 
-/** Who is acting (the verified employee, and their branch if scoped) and the trace to carry. */
+/** Who is acting: the verified employee, and their branch if scoped. */
 export function eventContext(request: FastifyRequest): EventContext {
-  const traceparent = request.headers.traceparent;
   const principal = principalOf(request);
-  return {
-    actor: { sub: principal.sub, branch_guid: principal.branchGuid },
-    ...(typeof traceparent === 'string' && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
-  };
+  return { actor: { sub: principal.sub, branch_guid: principal.branchGuid } };
 }
 
 /** Sends a command's serialised result with its ETag, marking idempotent replays. */

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
-import { HealthController } from './health.controller';
-import { KafkaHealthIndicator } from './kafka.health';
-import { OutboxHealthIndicator } from './outbox.health';
+import { DatabaseMonitor } from './database.monitor';
+import { KafkaMonitor } from './kafka.monitor';
+import { Readiness } from './readiness';
 
+/**
+ * Background checks of PostgreSQL (with the outbox backlog) and Kafka, and the readiness
+ * answer built from them; served by the management listener (management/).
+ */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
-  controllers: [HealthController],
-  providers: [KafkaHealthIndicator, OutboxHealthIndicator],
+  providers: [DatabaseMonitor, KafkaMonitor, Readiness],
+  exports: [Readiness],
 })
 export class HealthModule {}

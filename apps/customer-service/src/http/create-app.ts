@@ -5,16 +5,22 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { AppModule } from '../app.module';
 import { RuntimeOptions } from '../config/config.module';
-import { ErrorBodyFilter, sendError } from './error-body.filter';
+import { ManagementServer, shownHost } from '../management/management.server';
+import { HttpMetrics } from '../metrics/http.metrics';
+import { nameServerSpansByRoute } from '../tracing/http-route-span';
+import { ErrorBodyFilter } from './error-body.filter';
 import { setUpOpenApi } from './open-api';
 import { requestIdFor } from './request-id';
 import { BODY_LIMIT_BYTES, useJsonBodies } from './json-body';
 import { QueryInterceptor } from './query.decorators';
 import { validationPipe } from './validation';
 
-export const HEALTH_PATHS = ['health/live', 'health/ready'];
 
-/** Builds the Nest application (used by main.ts and by the e2e tests). Does not listen. */
+/**
+ * Builds the Nest application (used by main.ts and by the e2e tests). Does not listen: see
+ * {@link startListening}. Its own Fastify instance serves the API only; health, metrics and
+ * OpenAPI are on the management listener (ManagementServer).
+ */
 export async function createApp(config: AppConfig, options: RuntimeOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -31,7 +37,7 @@ export async function createApp(config: AppConfig, options: RuntimeOptions = {})
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  app.setGlobalPrefix(config.apiPrefix, { exclude: HEALTH_PATHS });
+  app.setGlobalPrefix(config.apiPrefix);
   app.useGlobalFilters(new ErrorBodyFilter());
   app.useGlobalPipes(validationPipe());
   app.useGlobalInterceptors(new QueryInterceptor(app.get(Reflector)));
@@ -41,11 +47,42 @@ export async function createApp(config: AppConfig, options: RuntimeOptions = {})
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.get(HttpMetrics).instrument(fastify);
+  if (config.tracing.enabled) nameServerSpansByRoute(fastify);
   await app.register(helmet, { contentSecurityPolicy: false });
   // CORS stays off unless exact origins are configured.
   if (config.http.corsOrigins.length > 0) {
-    app.enableCors({ origin: config.http.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id', 'traceparent'], exposedHeaders: ['etag', 'x-request-id', 'idempotent-replayed', 'retry-after'] });
+    app.enableCors({
+      origin: config.http.corsOrigins,
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-request-id', 'traceparent', 'tracestate'],
+      exposedHeaders: ['etag', 'x-request-id', 'idempotent-replayed', 'retry-after'],
+    });
   }
   setUpOpenApi(app);
   return app;
+}
+
+/** Where a started application answers (`http://host:port`, as bound). */
+export interface Listening {
+  /** The public listener (the API, under API_PREFIX), when this process runs the api role. */
+  publicUrl?: string;
+  /** The management listener (health, metrics, OpenAPI). */
+  managementUrl: string;
+}
+
+/**
+ * Starts the roles and the listeners: the management listener in every process, the public
+ * one only where the api role runs (a relay or projector process has no API to serve).
+ */
+export async function startListening(app: NestFastifyApplication, config: AppConfig): Promise<Listening> {
+  if (!config.hasRole('api')) {
+    await app.init();
+    // Nest prints the logs it buffered during start-up (bufferLogs) only once listen() binds;
+    // without a public listener they would stay buffered, and so would every later line.
+    app.flushLogs();
+    return { managementUrl: app.get(ManagementServer).url };
+  }
+  await app.listen({ port: config.port, host: config.host });
+  const { address, port } = app.getHttpServer().address() as { address: string; port: number };
+  return { publicUrl: `http://${shownHost(address)}:${port}`, managementUrl: app.get(ManagementServer).url };
 }

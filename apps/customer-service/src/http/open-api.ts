@@ -1,9 +1,11 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ManagementServer } from '../management/management.server';
 
-export const OPEN_API_PATH = 'docs';
-
-/** OpenAPI generated from the controllers and DTOs, served at `/docs` (JSON at `/docs-json`). */
+/**
+ * OpenAPI generated from the API's controllers and DTOs, served by the management listener at
+ * `/docs` (JSON at `/docs-json`): documentation of the API, not part of it.
+ */
 export function setUpOpenApi(app: NestFastifyApplication): void {
   const document = new DocumentBuilder()
     .setTitle('Customer service')
@@ -14,7 +16,5 @@ export function setUpOpenApi(app: NestFastifyApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .addSecurityRequirements('bearer')
     .build();
-  SwaggerModule.setup(OPEN_API_PATH, app, () => SwaggerModule.createDocument(app, document), {
-    jsonDocumentUrl: `${OPEN_API_PATH}-json`,
-  });
+  app.get(ManagementServer).serveOpenApi(() => SwaggerModule.createDocument(app, document));
 }

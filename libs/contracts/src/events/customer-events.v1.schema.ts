@@ -86,7 +86,12 @@ export const CUSTOMER_EVENT_HEADERS_V1_SCHEMA = {
     traceparent: {
       type: 'string',
       pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
-      description: 'W3C Trace Context of the request that caused the change, when it had one.',
+      description: "W3C Trace Context of the command that made the change (the CloudEvents distributed-tracing extension); present when the service traces. Continue it to join the request's trace.",
+    },
+    tracestate: {
+      type: 'string',
+      maxLength: 512,
+      description: 'W3C Trace Context vendor state that goes with `traceparent`, when there is any.',
     },
   },
 } as const;

@@ -134,11 +134,11 @@ describe('customer projector', () => {
     expect(await countsOf(intruder)).toEqual([]);
   });
 
-  it('measures projection lag and exposes it at /metrics', async () => {
+  it('measures projection lag and exposes it at the management listener\'s /metrics', async () => {
     const customer = testCustomer(randomUUID());
     await produce(producer, topic, [eventMessage(customer, randomUUID(), new Date(Date.now() - 2000).toISOString())]);
     await until(() => viewOf(customer.customer_guid), Boolean);
-    const metrics = await call('GET', `${projector.baseUrl}/metrics`);
+    const metrics = await call('GET', `${projector.management}/metrics`);
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/customer_projection_lag_seconds_count \d+/);
     expect(metrics.text).toMatch(/customer_projection_messages_total\{outcome="applied"\} \d+/);

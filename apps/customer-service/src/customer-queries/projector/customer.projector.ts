@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ROOT_CONTEXT, Span } from '@opentelemetry/api';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
@@ -7,8 +8,10 @@ import { AppConfig } from '../../config/app-config';
 import { driverErrorOf } from '../../database/driver-error';
 import { KafkaClient } from '../../kafka/kafka-client';
 import { TopicProvisioner } from '../../kafka/topic-provisioner';
+import { inSpan, markFailed } from '../../tracing/spans';
 import { parseCustomerEvent, ProjectedEvent } from './customer-event.parser';
 import { ProjectionMetrics } from './projection.metrics';
+import { applySpanOptions, OUTCOME_ATTRIBUTE, processSpan } from './projector-tracing';
 import { ApplyOutcome, ReadModelWriter } from './read-model.writer';
 
 /**
@@ -109,16 +112,32 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
    * Applies a chunk in one transaction, with the records of the messages it cannot apply
    * (malformed, or naming another counterparty than the customer's): the read model and the
    * error records advance together, before the offsets are resolved. If the database refuses a
-   * value, the chunk is rolled back and applied one message at a time instead.
+   * value, the chunk is rolled back and applied one message at a time instead. Each message
+   * gets a span continuing its trace, ended once its transaction committed.
    */
   private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
-    const events: { offset: string; event: ProjectedEvent }[] = [];
-    const unusable: Unusable[] = [];
-    for (const message of messages) {
-      const parsed = parseCustomerEvent(message.value, message.headers?.ce_id?.toString());
-      if (parsed.ok) events.push({ offset: message.offset, event: parsed.event });
-      else unusable.push({ offset: message.offset, reason: parsed.reason });
+    const spans = messages.map((message) => processSpan(topic, partition, this.config.projector.groupId, message));
+    try {
+      await this.applyChunk(topic, partition, messages, spans);
+    } catch (error) {
+      spans.forEach((span) => markFailed(span, error));
+      throw error;
+    } finally {
+      spans.forEach((span) => span.end());
     }
+  }
+
+  private async applyChunk(topic: string, partition: number, messages: KafkaMessage[], spans: Span[]): Promise<void> {
+    const events: { offset: string; event: ProjectedEvent; span: Span }[] = [];
+    const unusable: Unusable[] = [];
+    messages.forEach((message, i) => {
+      const parsed = parseCustomerEvent(message.value, message.headers?.ce_id?.toString());
+      if (parsed.ok) events.push({ offset: message.offset, event: parsed.event, span: spans[i] });
+      else {
+        unusable.push({ offset: message.offset, reason: parsed.reason });
+        spans[i].setAttribute(OUTCOME_ATTRIBUTE, 'malformed');
+      }
+    });
     let outcomes: ApplyOutcome[];
     try {
       outcomes = await this.transaction(async (db) => {
@@ -126,18 +145,21 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
         applied.forEach((outcome, i) => outcome === 'refused' && unusable.push({ offset: events[i].offset, reason: FOREIGN_COUNTERPARTY }));
         await recordUnusable(db, topic, partition, unusable);
         return applied;
-      });
+      }, spans);
     } catch (error) {
       if (!isRefusedValue(error)) throw error;
-      for (const message of messages) await this.handle(topic, partition, message);
+      for (const [i, message] of messages.entries()) await this.handle(topic, partition, message, spans[i]);
       return;
     }
-    outcomes.forEach((outcome, i) => this.metrics.observe(outcome, events[i].event.occurredAt));
+    outcomes.forEach((outcome, i) => {
+      this.metrics.observe(outcome, events[i].event.occurredAt);
+      events[i].span.setAttribute(OUTCOME_ATTRIBUTE, outcome);
+    });
     this.reportUnusable(topic, partition, unusable);
   }
 
   /** Applies one message, or records why it cannot be applied; throws only for retryable failures. */
-  async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+  private async handle(topic: string, partition: number, message: KafkaMessage, span: Span): Promise<void> {
     const ceId = message.headers?.ce_id?.toString();
     const parsed = parseCustomerEvent(message.value, ceId);
     let unusable: Unusable[] = parsed.ok ? [] : [{ offset: message.offset, reason: parsed.reason }];
@@ -147,23 +169,29 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
         if (applied === 'refused') unusable = [{ offset: message.offset, reason: FOREIGN_COUNTERPARTY }];
         await recordUnusable(db, topic, partition, unusable);
         return applied;
-      });
+      }, [span]);
       if (parsed.ok && outcome) this.metrics.observe(outcome, parsed.event.occurredAt);
+      span.setAttribute(OUTCOME_ATTRIBUTE, outcome ?? 'malformed');
     } catch (error) {
       if (!isRefusedValue(error)) throw error;
+      span.setAttribute(OUTCOME_ATTRIBUTE, 'refused');
       unusable = [{ offset: message.offset, reason: `refused by the database (SQLSTATE ${sqlState(error)})` }];
-      await this.transaction((db) => recordUnusable(db, topic, partition, unusable));
+      await this.transaction((db) => recordUnusable(db, topic, partition, unusable), [span]);
     }
     this.reportUnusable(topic, partition, unusable);
   }
 
   /**
-   * Runs `work` in a transaction on a connection the projector keeps: under load the pool's
-   * connections are queued for by the API's requests, and a chunk waiting behind them is lag.
-   * (The projector's pool has one per partition applied at once, plus one.) After a failure the
-   * connection is given back and a new one taken for the next attempt.
+   * Runs `work` in a transaction on a connection the projector keeps between chunks (its pool
+   * has one per partition applied at once, plus one), so no chunk waits to connect. After a
+   * failure the connection is given back and a new one taken for the next attempt. Traced as
+   * one span linked to the process spans of the messages it applies.
    */
-  private async transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+  private transaction<T>(work: (db: EntityManager) => Promise<T>, spans: readonly Span[]): Promise<T> {
+    return inSpan('apply read model', applySpanOptions(spans), () => this.inTransaction(work), ROOT_CONTEXT);
+  }
+
+  private async inTransaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
     let runner = this.idleRunners.pop();
     // A kept connection PostgreSQL closed while idle (restart, idle timeout) is marked released.
     while (runner?.isReleased) runner = this.idleRunners.pop();

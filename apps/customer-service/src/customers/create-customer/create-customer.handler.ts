@@ -7,6 +7,7 @@ import { createdCustomerView } from '../customer.views';
 import { Customer } from '../domain/customer';
 import { CustomerRepository } from '../persistence/customer.repository';
 import { CreateCustomerCommand } from './create-customer.command';
+import { commandTransaction } from '../../tracing/command-transaction';
 
 /**
  * One transaction: the customer and its first account, the `customer.created.v1` outbox row
@@ -23,7 +24,7 @@ export class CreateCustomerHandler implements ICommandHandler<CreateCustomerComm
   ) {}
 
   execute(command: CreateCustomerCommand): Promise<WriteResult> {
-    return this.dataSource.transaction(async (db) => {
+    return commandTransaction(this.dataSource, 'CreateCustomer', async (db) => {
       const stored = command.idempotency && (await this.idempotency.claim(db, command.idempotency));
       if (stored) return IdempotencyStore.replay(stored);
 

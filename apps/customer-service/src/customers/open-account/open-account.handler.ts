@@ -7,6 +7,7 @@ import { accountView } from '../customer.views';
 import { CustomerNotFoundError } from '../domain/customer-errors';
 import { CustomerRepository } from '../persistence/customer.repository';
 import { OpenAccountCommand } from './open-account.command';
+import { commandTransaction } from '../../tracing/command-transaction';
 
 /** Adds a wallet account and raises the customer's version, with its outbox row, in one transaction. */
 @CommandHandler(OpenAccountCommand)
@@ -19,7 +20,7 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand, W
   ) {}
 
   execute(command: OpenAccountCommand): Promise<WriteResult> {
-    return this.dataSource.transaction(async (db) => {
+    return commandTransaction(this.dataSource, 'OpenAccount', async (db) => {
       // Visibility first: another branch's customer is as invisible to a branch-scoped employee
       // as a missing one — also to one who repeats another's Idempotency-Key (a replay, or a
       // 422 for another body, would say the customer exists).

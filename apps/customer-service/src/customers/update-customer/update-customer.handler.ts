@@ -7,6 +7,7 @@ import { customerView } from '../customer.views';
 import { CustomerNotFoundError, VersionMismatchError } from '../domain/customer-errors';
 import { CustomerRepository } from '../persistence/customer.repository';
 import { UpdateCustomerCommand } from './update-customer.command';
+import { commandTransaction } from '../../tracing/command-transaction';
 
 /**
  * Locks the customer's row for the transaction, so concurrent updates apply one after the
@@ -23,7 +24,7 @@ export class UpdateCustomerHandler implements ICommandHandler<UpdateCustomerComm
   ) {}
 
   execute(command: UpdateCustomerCommand): Promise<WriteResult> {
-    return this.dataSource.transaction(async (db) => {
+    return commandTransaction(this.dataSource, 'UpdateCustomer', async (db) => {
       const customer = await this.customers.lockForUpdate(db, command.counterpartyGuid, command.customerGuid);
       // Another branch's customer is as invisible to a branch-scoped employee as a missing one.
       if (!customer || !customer.isVisibleToBranch(command.context.actor.branch_guid)) throw new CustomerNotFoundError();

@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { call, newCounterparty } from './support/app';
+import { waitFor } from './support/outbox-rows';
+
+// `npm start` in a terminal prints readable lines (anywhere else, JSON: see the JSON check in
+// tracing.e2e-spec.ts, whose service writes to a pipe). The terminal is a real pseudo-terminal
+// from util-linux's `script` (Debian's essential bsdutils). An api-only service logs requests.
+const root = path.resolve(__dirname, '..');
+const ANSI = /\x1b\[[0-9;]*m/g;
+const env = { ...process.env, ROLES: 'api', PORT: '0', MANAGEMENT_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+const main = 'node -r ts-node/register/transpile-only -r tsconfig-paths/register apps/customer-service/src/main.ts';
+
+it('prints readable lines, not JSON, when stdout is a terminal', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'log-format-'));
+  const pidFile = path.join(dir, 'pid');
+  const child = spawn('script', ['-qfec', `echo $$ > ${pidFile}; exec ${main}`, '/dev/null'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const plain = () => output.replace(ANSI, '').replace(/\r/g, '');
+  try {
+    await waitFor('the banner', async () => /customer-service is up/.test(plain()), 60_000);
+    const api = /API: +(\S+)/.exec(plain())![1];
+    expect((await call('GET', `${api}/counterparty/${newCounterparty()}/customers/not-a-guid`)).status).toBe(400);
+    await waitFor('the request line', async () => /GET \/api\/v1\/counterparty\/\S+ → 400/.test(plain()), 10_000);
+    const lines = plain().split('\n').filter((line) => line.trim() !== '');
+    expect(lines.filter((line) => line.trimStart().startsWith('{'))).toEqual([]);
+    expect(lines.some((line) => /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: /.test(line))).toBe(true);
+    expect(output).toMatch(ANSI); // coloured
+  } finally {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    process.kill(pid, 'SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 90_000);
