@@ -154,7 +154,7 @@ describe('counterparty isolation', () => {
     // A's own list, filtered by B's customers' guids, finds nothing.
     const list = await call('GET', `${customersUrl(service, a)}?is_disabled=true&${victims.map((v) => `wallet_user_guids=${v}`).join('&')}`, undefined, tokenA);
     expect(list.status).toBe(200);
-    expect(list.json).toEqual({ customers: [], total: 0 });
+    expect(list.json).toEqual({ customers: [], total: 0, total_relation: 'eq', next_cursor: null });
     const rows = await withDb(async (db) => (await db.query(
       `SELECT (SELECT count(*)::int FROM customers WHERE counterparty_guid = $1) AS b_customers,
               (SELECT max(version) FROM customers WHERE counterparty_guid = $1) AS b_max_version,

@@ -130,7 +130,9 @@ export const readers = {
   }) as Rule<boolean>,
   /** Exact decimal text; `1e 5` is `1e+5` with its `+` unencoded. */
   moneyText: ((raw) => {
-    const money = rules.money(raw.trim().replace(/^([0-9.]+[eE]) (\d+)$/, '$1+$2'));
+    // Bounded before the regex (rules.money refuses anything this long anyway).
+    const text = raw.length > 128 ? raw : raw.trim().replace(/^([0-9.]+[eE]) (\d+)$/, '$1+$2');
+    const money = rules.money(text);
     return money instanceof Problem ? money : money.toString();
   }) as Rule<string>,
   /** A phone number; a leading space before a digit is the `+` of `+380…` sent unencoded. */
