@@ -108,7 +108,7 @@ export async function seed({ databaseUrl, customers = DEFAULT_CUSTOMERS, counter
   const { typeOrmOptions } = compiled('database/typeorm-options.js');
   const { loadDatabaseConfig } = compiled('config/app-config.js');
   const { runMigrationsLocked } = compiled('database/run-migrations.js');
-  const { rebuildReadModel } = compiled('customer-queries/rebuild/read-model.rebuild.js');
+  const { rebuildReadModel } = compiled('projector/rebuild/read-model.rebuild.js');
   const dataSource = await new DataSource(typeOrmOptions(loadDatabaseConfig({ ...process.env, DATABASE_URL: databaseUrl, DATABASE_URL_FILE: undefined }), 'bench-seed')).initialize();
   const client = new pg.Client(pgOptions(databaseUrl));
   await client.connect();

@@ -5,14 +5,14 @@ import { compiled } from './compiled.mjs';
 import { asPgbench } from './pgbench.mjs';
 
 
-const repository = compiled('customers/persistence/customer.repository.js');
+const repository = compiled('customers/commands/persistence/customer.repository.js');
 const { outboxInsertSql } = compiled('outbox/outbox.writer.js');
-const { toOutboxMessages } = compiled('customers/customer-events.js');
+const { toOutboxMessages } = compiled('customers/commands/customer-events.js');
 const { Customer } = compiled('customers/domain/customer.js');
 const { Money } = compiled('fields/money.js');
-const { customerListSql } = compiled('customer-queries/find-customers/customer-list.sql.js');
-const { parseCustomerListQuery } = compiled('customer-queries/find-customers/customer-list.params.js');
-const { CUSTOMER_SELECT } = compiled('customer-queries/read-model/read-model.sql.js');
+const { customerListSql } = compiled('customers/queries/find-customers/customer-list.sql.js');
+const { parseCustomerListQuery } = compiled('customers/queries/find-customers/customer-list.params.js');
+const { CUSTOMER_SELECT } = compiled('read-model/read-model.tables.js');
 
 /** A sampled customer for this transaction: :sample_guid, :sample_cp (table bench_sample, 1 … n). */
 const SAMPLE = (size) => `\\set n random(1, ${size})\nSELECT guid AS sample_guid, counterparty_guid AS sample_cp FROM bench_sample WHERE n = :n \\gset`;

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { call, newCounterparty } from './support/app';
 import { waitFor } from './support/outbox-rows';
+import { REPO_ROOT } from './support/repo-root';
 
 // `npm start` in a terminal prints readable lines (anywhere else, JSON: see the JSON check in
 // tracing.e2e-spec.ts, whose service writes to a pipe). The terminal is a real pseudo-terminal
 // from util-linux's `script` (Debian's essential bsdutils). An api-only service logs requests.
-const root = path.resolve(__dirname, '..');
+const root = REPO_ROOT;
 const ANSI = /\x1b\[[0-9;]*m/g;
 const env = { ...process.env, ROLES: 'api', PORT: '0', MANAGEMENT_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
 const main = 'node -r ts-node/register/transpile-only -r tsconfig-paths/register apps/customer-service/src/main.ts';

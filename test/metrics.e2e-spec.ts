@@ -7,10 +7,11 @@ import { deleteTopic } from './support/kafka';
 import { waitFor } from './support/outbox-rows';
 import { metricNames } from './support/promql';
 import { createScratchDatabase, ScratchDatabase } from './support/scratch-database';
+import { REPO_ROOT } from './support/repo-root';
 
 // What deploy/ ships (alert rules, dashboard) is checked against what the service exports: a
 // real service (all roles, its own database, topic and group) is exercised once, then scraped.
-const root = path.resolve(__dirname, '..');
+const root = REPO_ROOT;
 /** Series Prometheus makes itself (not exported by the service). */
 const PROMETHEUS_OWN = new Set(['up']);
 

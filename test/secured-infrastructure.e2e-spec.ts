@@ -13,6 +13,7 @@ import { SecuredStack, startSecuredStack } from './support/dedicated-kafka';
 import { readWholeTopic } from './support/kafka';
 import { waitFor } from './support/outbox-rows';
 import { startServiceProcess } from './support/service-process';
+import { REPO_ROOT } from './support/repo-root';
 
 // The service against a PostgreSQL that takes only TLS with client certificates (ssl=on, a test
 // CA) and a Kafka broker whose only listener is SASL_SSL with client certificates required,
@@ -155,9 +156,9 @@ it('the service process prints only that line and exits 1', async () => {
 }, PROCESS_TEST_MS);
 
 it('the rebuild command connects with the same settings (and so migrates over TLS, as the migration CLI would)', async () => {
-  const root = path.resolve(__dirname, '..');
+  const root = REPO_ROOT;
   const rebuild = (override: Record<string, string | undefined>) =>
-    promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', 'apps/customer-service/src/customer-queries/rebuild/rebuild-read-model.main.ts'], {
+    promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', 'apps/customer-service/src/projector/rebuild/rebuild-read-model.main.ts'], {
       cwd: root, env: envWith(override) as NodeJS.ProcessEnv, timeout: PROCESS_TEST_MS,
     }).then(
       ({ stdout }) => ({ code: 0, output: stdout }),

@@ -27,25 +27,24 @@ const { ApiError } = compiled('http/api-error');
 const { toErrorResponse } = compiled('http/error-response');
 const { parseJsonBody } = compiled('http/json-body');
 const { requestIdFor } = compiled('http/request-id');
-const { normaliseIban, normalisePhone, toMoney } = compiled('http/validators');
+const rules = compiled('fields/field-rules');
 const { Customer } = compiled('customers/domain/customer');
-const { IbanTakenError, LoginTakenError } = compiled('customers/domain/customer-errors');
+const { IbanTakenError, LoginTakenError } = compiled('customers/customer-errors');
 const { Money, stringifyJson } = compiled('fields/money');
-const { toOutboxMessages } = compiled('customers/customer-events');
-const { createdCustomerView } = compiled('customers/customer.views');
-const { branchForCreate, entityTag, eventContext } = compiled('customers/write-http');
-const { INSERT_CUSTOMER_SQL, INSERT_ACCOUNT_SQL, insertCustomerValues, insertAccountValues } = compiled('customers/persistence/customer.repository');
+const { eventContextOf, toOutboxMessages } = compiled('customers/commands/customer-events');
+const { createdCustomerView, customerViewOfRow: toCustomerView } = compiled('customers/customer.mapper');
+const { branchForCreate, scopeOf } = compiled('auth/access');
+const { entityTag } = compiled('http/request-headers');
+const { INSERT_CUSTOMER_SQL, INSERT_ACCOUNT_SQL, insertCustomerValues, insertAccountValues } = compiled('customers/commands/persistence/customer.repository');
 const { outboxInsertSql } = compiled('outbox/outbox.writer');
-const { readers, Problem } = compiled('customer-queries/http/query-params');
-const { parseCustomerListQuery } = compiled('customer-queries/find-customers/customer-list.params');
-const { customerListSql } = compiled('customer-queries/find-customers/customer-list.sql');
-const { toCustomerView } = compiled('customer-queries/read-model/read-model.sql');
+const { Problem } = rules;
+const { parseCustomerListQuery } = compiled('customers/queries/find-customers/customer-list.params');
+const { customerListSql } = compiled('customers/queries/find-customers/customer-list.sql');
 
 const BODY_LIMIT_BYTES = 64 * 1024; // the service's BODY_LIMIT_BYTES (http/create-app.ts)
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/; // as the service's AuthGuard
+const { bearerTokenOf } = compiled('auth/bearer'); // as the service's request gate
 const CUSTOMERS_PATH = /^\/counterparty\/([^/]+)\/customers$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNIQUE_VIOLATION = '23505';
 /** The unique indexes the service's CustomerRepository translates into 409s. */
 const CONFLICT_BY_CONSTRAINT = {
@@ -74,24 +73,24 @@ pool.on('error', (error) => process.stderr.write(`bare server: idle database con
 const isNullable = (check) => (value) => (value === null ? null : check(value));
 const notNull = (check) => (value) => (value === null ? new Problem('must not be null') : check(value));
 const aString = (read) => (value) => (typeof value === 'string' ? read(value) : new Problem('must be a string'));
-const normalised = (normalise, message) => (value) => normalise(typeof value === 'string' ? value.trim() : value) ?? new Problem(message);
-const cleanText = (max) => isNullable(aString(readers.text(max)));
+const cleanText = (max) => isNullable(aString(rules.text(max)));
+const money = (value) => (typeof value === 'object' && value !== null && 'text' in value ? rules.money(value.text) : typeof value === 'number' ? rules.money(String(value)) : new Problem('must be a number'));
 const BODY_FIELDS = {
-  asset_code: aString(readers.assetCode),
-  asset_issuer: aString(readers.stellarAccount),
+  asset_code: aString(rules.assetCode),
+  asset_issuer: aString(rules.stellarAccountId),
   login: cleanText(255),
-  iban: isNullable(normalised(normaliseIban, 'must be a valid IBAN (ISO 13616)')),
+  iban: isNullable(aString(rules.iban)),
   name: cleanText(255),
   surname: cleanText(255),
   paternal_name: cleanText(255),
-  phone_number: isNullable(normalised(normalisePhone, 'must be a valid international phone number, e.g. +12025550123')),
+  phone_number: isNullable(aString(rules.phone)),
   kyc_level: notNull((value) => (Number.isInteger(value) && value >= 0 && value <= 2_147_483_647 ? value : new Problem('must be an integer from 0 to 2147483647'))),
   is_disabled: notNull((value) => (typeof value === 'boolean' ? value : new Problem('must be a boolean value'))),
-  balance_allowed: notNull((value) => { const money = toMoney(value); return typeof money === 'string' ? new Problem(money) : money; }),
-  balance_asset_code: isNullable(aString(readers.assetCode)),
-  balance_asset_issuer: isNullable(aString(readers.stellarAccount)),
-  branch_guid: isNullable((value) => (typeof value === 'string' && UUID.test(value) ? value : new Problem('must be a UUID'))),
-  segment: isNullable(aString(readers.oneOf(['PL', 'PI']))),
+  balance_allowed: notNull(money),
+  balance_asset_code: isNullable(aString(rules.assetCode)),
+  balance_asset_issuer: isNullable(aString(rules.stellarAccountId)),
+  branch_guid: isNullable(aString(rules.guid)),
+  segment: isNullable(aString(rules.oneOf(['PL', 'PI']))),
   status: cleanText(64),
 };
 const REQUIRED_FIELDS = ['asset_code', 'asset_issuer'];
@@ -111,7 +110,7 @@ function readCreateBody(body) {
 }
 
 async function authenticate(request, pathCounterparty, scope) {
-  const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  const token = bearerTokenOf(request.headers.authorization);
   const principal = token && (await verifier.verify(token).catch(() => null));
   if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'A valid bearer token is required.', [], { 'www-authenticate': 'Bearer' });
   if (pathCounterparty.toLowerCase() !== principal.counterpartyGuid) {
@@ -154,15 +153,14 @@ async function inTransaction(work) {
 
 /** As CreateCustomerController + CreateCustomerHandler without an Idempotency-Key. */
 async function createCustomer(request, counterpartyGuid) {
-  const body = parseJsonBody(await readBody(request)); // before auth, as Fastify parses before Nest's guard
-  const principal = await authenticate(request, counterpartyGuid, SCOPE_WRITE);
+  const principal = await authenticate(request, counterpartyGuid, SCOPE_WRITE); // before the body, as the service's request gate
+  const body = parseJsonBody(await readBody(request));
   const { login = null, iban = null, asset_code, asset_issuer, ...patch } = readCreateBody(body);
-  const authenticated = { principal, headers: request.headers }; // what write-http reads of a request
   const profile = {
     name: null, surname: null, paternal_name: null, phone_number: null, kyc_level: 0, is_disabled: false,
     balance_allowed: Money.ZERO, balance_asset_code: null, balance_asset_issuer: null, segment: null, status: null,
     ...patch,
-    branch_guid: branchForCreate(authenticated, patch.branch_guid),
+    branch_guid: branchForCreate(scopeOf(principal), patch.branch_guid),
   };
   const firstAccount = { iban, asset_code, asset_issuer };
   const customer = Customer.create({ counterparty_guid: counterpartyGuid, login, profile, firstAccount }, new Date());
@@ -170,7 +168,7 @@ async function createCustomer(request, counterpartyGuid) {
   await inTransaction(async (client) => {
     await client.query(INSERT_CUSTOMER_SQL, insertCustomerValues(state));
     for (const account of state.accounts) await client.query(INSERT_ACCOUNT_SQL, insertAccountValues(state, account));
-    await client.query(outboxInsertSql(toOutboxMessages(customer, eventContext(authenticated))));
+    await client.query(outboxInsertSql(toOutboxMessages(customer, eventContextOf(principal))));
   });
   return { body: stringifyJson(createdCustomerView(state)), headers: { etag: entityTag(state.version) } };
 }

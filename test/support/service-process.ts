@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import { REPO_ROOT } from './repo-root';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = REPO_ROOT;
 
 /** The service running as a separate Node process (so a test can `kill -9` it). */
 export interface ServiceProcess {

@@ -3,8 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule, RuntimeOptions } from './config/config.module';
-import { CustomerQueriesModule } from './customer-queries/customer-queries.module';
-import { ProjectorModule } from './customer-queries/projector/projector.module';
+import { ProjectorModule } from './projector/projector.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
 import { KafkaModule } from './kafka/kafka.module';
@@ -34,7 +33,7 @@ export class AppModule {
         ManagementModule,
         AuthModule,
         CqrsModule.forRoot(),
-        ...(config.hasRole('api') ? [CustomersModule, CustomerQueriesModule] : []),
+        ...(config.hasRole('api') ? [CustomersModule] : []),
         ...(config.hasRole('relay') ? [RelayModule] : []),
         ...(config.hasRole('projector') ? [ProjectorModule] : []),
       ],

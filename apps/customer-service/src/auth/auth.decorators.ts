@@ -1,12 +1,9 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
+import { AccessScope, scopeOf } from './access';
 import { Principal } from './principal';
 
-export const PUBLIC_ROUTE = 'auth:public';
 export const REQUIRED_SCOPE = 'auth:scope';
-
-/** No token needed (health checks). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** The scope a route needs (`customers:read` or `customers:write`). */
 export const RequiresScope = (scope: string) => SetMetadata(REQUIRED_SCOPE, scope);
@@ -23,7 +20,12 @@ export function attachPrincipal(request: FastifyRequest, principal: Principal): 
   (request as AuthenticatedRequest).principal = principal;
 }
 
-/** The verified caller of the current request. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext) =>
+/** The verified caller of the current request (the request gate authenticated it). */
+export const Caller = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>
   principalOf(context.switchToHttp().getRequest<FastifyRequest>()),
+);
+
+/** What the caller may see and change (auth/access.ts): their counterparty, and branch if scoped. */
+export const Access = createParamDecorator((_: unknown, context: ExecutionContext): AccessScope =>
+  scopeOf(principalOf(context.switchToHttp().getRequest<FastifyRequest>())),
 );

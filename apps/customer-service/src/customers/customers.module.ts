@@ -1,24 +1,13 @@
 import { Module } from '@nestjs/common';
-import { IdempotencyStore } from '../idempotency/idempotency.store';
-import { OutboxWriter } from '../outbox/outbox.writer';
-import { CreateCustomerController } from './create-customer/create-customer.controller';
-import { CreateCustomerHandler } from './create-customer/create-customer.handler';
-import { OpenAccountController } from './open-account/open-account.controller';
-import { OpenAccountHandler } from './open-account/open-account.handler';
-import { CustomerRepository } from './persistence/customer.repository';
-import { UpdateCustomerController } from './update-customer/update-customer.controller';
-import { UpdateCustomerHandler } from './update-customer/update-customer.handler';
+import { CustomerCommandsModule } from './commands/customer-commands.module';
+import { CustomerQueriesModule } from './queries/customer-queries.module';
 
-/** The write side (api role): HTTP → CommandBus → handler → one PostgreSQL transaction. */
-@Module({
-  controllers: [CreateCustomerController, UpdateCustomerController, OpenAccountController],
-  providers: [
-    CreateCustomerHandler,
-    UpdateCustomerHandler,
-    OpenAccountHandler,
-    CustomerRepository,
-    OutboxWriter,
-    IdempotencyStore,
-  ],
-})
+/**
+ * The customers API (api role): commands (commands/: write tables + outbox, in one transaction)
+ * and queries (queries/: the read model only), which never import each other. What both serve
+ * lives here, owned by neither: the views and responses (customer.views.ts,
+ * customer.responses.ts), their one mapper (customer.mapper.ts), the business errors and how
+ * they are answered (customer-errors.ts, customers-api.ts).
+ */
+@Module({ imports: [CustomerCommandsModule, CustomerQueriesModule] })
 export class CustomersModule {}

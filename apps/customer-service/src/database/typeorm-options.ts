@@ -1,6 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migration-list';
 import { pgSsl } from './pg-connection';
 
@@ -23,7 +22,9 @@ export function typeOrmOptions(
   return {
     type: 'postgres',
     url: config.url,
-    entities: ENTITIES,
+    // No entities: the code reads and writes with SQL of its own (docs/adr/0009); TypeORM
+    // gives the DataSource, its pools, transactions and the migrations.
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsRun: false,

@@ -1,5 +1,4 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { CustomerError, CustomerNotFoundError, CustomerRuleError, IbanTakenError, LoginTakenError, VersionMismatchError } from '../customers/domain/customer-errors';
 import { driverErrorOf } from '../database/driver-error';
 import { ApiError, ErrorBody, FRAMEWORK_ERRORS } from './api-error';
 
@@ -19,7 +18,6 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
   if (error instanceof ApiError) {
     return respond(error.getStatus(), error.code, error.message, requestId, error.details, error.headers);
   }
-  if (error instanceof CustomerError) return fromCustomerError(error, requestId);
   if (driverErrorOf(error).code === QUERY_CANCELED) {
     // The statement outran its pool's statement_timeout (a list: DATABASE_QUERY_TIMEOUT_MS).
     return respond(HttpStatus.SERVICE_UNAVAILABLE, 'QUERY_TIMEOUT', 'The request took longer than the service allows; for a list, narrow its filters.', requestId, [], {
@@ -36,15 +34,6 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
   }
   logger.error({ request_id: requestId, error: describeSafely(error) }, 'unhandled error');
   return respond(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'Internal error.', requestId);
-}
-
-function fromCustomerError(error: CustomerError, requestId: string): ErrorResponse {
-  if (error instanceof CustomerNotFoundError) return respond(404, 'CUSTOMER_NOT_FOUND', error.message, requestId);
-  if (error instanceof VersionMismatchError) return respond(412, 'VERSION_MISMATCH', error.message, requestId);
-  if (error instanceof LoginTakenError) return respond(409, 'LOGIN_TAKEN', error.message, requestId, [{ field: 'login', message: 'is taken' }]);
-  if (error instanceof IbanTakenError) return respond(409, 'IBAN_TAKEN', error.message, requestId, [{ field: 'iban', message: 'is taken' }]);
-  const field = error instanceof CustomerRuleError ? error.field : 'body';
-  return respond(400, 'VALIDATION_FAILED', 'Request is invalid.', requestId, [{ field, message: error.message }]);
 }
 
 /** statement_timeout (or a cancel): the statement ran too long. */

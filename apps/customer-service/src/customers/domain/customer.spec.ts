@@ -1,5 +1,5 @@
 import { Customer, CustomerProfile } from './customer';
-import { CustomerRuleError } from './customer-errors';
+import { CustomerRuleError } from '../customer-errors';
 import { Money } from '../../fields/money';
 
 const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';

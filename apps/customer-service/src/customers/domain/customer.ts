@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CustomerRuleError } from './customer-errors';
+import { CustomerRuleError } from '../customer-errors';
 import { Money } from '../../fields/money';
 
 export type Segment = 'PL' | 'PI';
@@ -127,11 +127,6 @@ export class Customer {
     };
     this.changes.push({ kind: 'account_opened', version: this.state.version, at: now, account });
     return account;
-  }
-
-  /** Branch-scoped employees see only their branch's customers (none without a branch). */
-  isVisibleToBranch(branchGuid: string | null): boolean {
-    return branchGuid === null || this.state.branch_guid === branchGuid;
   }
 
   /** The asset of the first account: the default for further accounts. */

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { eventJson, testCustomer } from '../../../../test/support/events';
+import { parseCustomerEvent } from './customer-event.parser';
+
+const counterparty = randomUUID();
+
+function reasonFor(value: string | null, ceId?: string): string {
+  const result = parseCustomerEvent(value, ceId);
+  if (result.ok) throw new Error('expected a malformed message');
+  return result.reason;
+}
+
+function mutated(change: (payload: Record<string, any>) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const payload = JSON.parse(eventJson(testCustomer(counterparty, { balance_allowed: '1' })));
+  change(payload);
+  return JSON.stringify(payload);
+}
+
+describe('parseCustomerEvent', () => {
+  it('reads a created event into read-model rows, money exact to 7 decimals', () => {
+    const customer = testCustomer(counterparty, { login: 'Ada', balance_allowed: '899999999.9999999', kyc_level: 2 });
+    const eventId = randomUUID();
+    const result = parseCustomerEvent(Buffer.from(eventJson(customer, eventId)), eventId);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.event).toMatchObject({ eventId, type: 'customer.created.v1' });
+    expect(result.event.customer).toMatchObject({
+      customer_guid: customer.customer_guid, login: 'Ada', balance_allowed: '899999999.9999999', kyc_level: 2, accounts_total: 1, version: 1,
+    });
+    expect(result.event.accounts).toEqual([expect.objectContaining({ wallet_account_guid: customer.accounts[0].wallet_account_guid })]);
+  });
+
+  it.each([
+    [null, 'empty message value'],
+    ['{"event_id":', 'value is not valid JSON'],
+    ['[]', 'value: must be an object'],
+  ])('refuses %p: %s', (value, reason) => {
+    expect(reasonFor(value)).toBe(reason);
+  });
+
+  it.each([
+    ['a missing event id', (p: any) => delete p.event_id, 'event_id: must be a UUID'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['an unknown type', (p: any) => (p.type = 'customer.deleted.v9'), 'type: unknown event type'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a version of the wrong type', (p: any) => (p.version = '1'), 'version: must be an integer from 1'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a snapshot of another customer', (p: any) => (p.customer.customer_guid = randomUUID()), 'customer.customer_guid differs from customer_guid'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a missing snapshot field', (p: any) => delete p.customer.surname, 'customer.surname: is missing'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a kyc level below 0', (p: any) => (p.customer.kyc_level = -1), 'customer.kyc_level: must be an integer from 0'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['money as a string', (p: any) => (p.customer.balance_allowed = '1'), 'customer.balance_allowed: must be a number'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['money with 8 decimals', (p: any) => (p.customer.balance_allowed = 0.00000001), 'customer.balance_allowed: must have at most 7 decimal places'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a bad timestamp', (p: any) => (p.customer.created_at = 'yesterday'), 'customer.created_at: must be an RFC 3339 timestamp'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['accounts not an array', (p: any) => (p.customer.accounts = {}), 'customer.accounts: must be an array'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['an account of another customer', (p: any) => (p.customer.accounts[0].customer_guid = randomUUID()), 'customer.accounts: an account belongs to another customer'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a login too long', (p: any) => (p.customer.login = 'x'.repeat(256)), 'customer.login: must be at most 255 characters'], // eslint-disable-line @typescript-eslint/no-explicit-any
+  ])('refuses %s, naming the field but not its value', (_name, change, reason) => {
+    expect(reasonFor(mutated(change))).toBe(reason);
+  });
+
+  it('refuses a ce_id header that differs from event_id', () => {
+    expect(reasonFor(eventJson(testCustomer(counterparty)), randomUUID())).toBe('ce_id header differs from event_id');
+  });
+});

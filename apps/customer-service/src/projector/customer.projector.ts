@@ -1,0 +1,242 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ROOT_CONTEXT, Span } from '@opentelemetry/api';
+import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { PROJECTOR_DATA_SOURCE } from '../database/database.module';
+import { AppConfig } from '../config/app-config';
+import { driverErrorOf } from '../database/driver-error';
+import { KafkaClient } from '../kafka/kafka-client';
+import { TopicProvisioner } from '../kafka/topic-provisioner';
+import { inSpan, markFailed } from '../tracing/spans';
+import { parseCustomerEvent, ProjectedEvent } from './customer-event.parser';
+import { ProjectionMetrics } from './projection.metrics';
+import { applySpanOptions, OUTCOME_ATTRIBUTE, processSpan } from './projector-tracing';
+import { ApplyOutcome, ReadModelWriter } from './read-model.writer';
+
+/**
+ * SQLSTATE classes the database raises for values it refuses (22 data exception, 23
+ * integrity constraint): retrying such a message can never succeed, so it is recorded and
+ * skipped. Any other failure (connection lost, timeout) is thrown, and kafkajs retries the
+ * batch from the last resolved offset.
+ */
+const REFUSED_VALUE = /^2[23]/;
+
+const sqlState = (error: unknown) => driverErrorOf(error).code;
+const isRefusedValue = (error: unknown) => {
+  const code = sqlState(error);
+  return typeof code === 'string' && REFUSED_VALUE.test(code);
+};
+
+/** Messages applied per transaction: one commit (and one WAL flush) for up to this many. */
+const CHUNK = 200;
+
+/**
+ * The projector role: a consumer group on the events topic that keeps the read model. The
+ * messages of a fetched batch are applied in chunks, one transaction per chunk (event ids +
+ * snapshots + net count changes); offsets are resolved only after that commit, so a crash
+ * repeats messages (absorbed by the event-id record and the version guard) but never loses
+ * one. A chunk the database refuses is applied again one message per transaction, so only the
+ * refused message is recorded and skipped.
+ */
+@Injectable()
+export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CustomerProjector.name);
+  private consumer?: Consumer;
+  /** Connections the projector keeps between chunks, one per partition applied at once (see transaction()). */
+  private readonly idleRunners: QueryRunner[] = [];
+  private starting?: Promise<void>;
+  private stopped = false;
+  private stop!: () => void;
+  /** Settles on shutdown: start-up must not keep waiting for a topic that will never be ready. */
+  private readonly stopping = new Promise<void>((resolve) => (this.stop = resolve));
+
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly client: KafkaClient,
+    private readonly topics: TopicProvisioner,
+    @InjectDataSource(PROJECTOR_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly writer: ReadModelWriter,
+    private readonly metrics: ProjectionMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.starting = this.start().catch((error: unknown) => {
+      if (!this.stopped) this.logger.error(`projector did not start: ${(error as Error).message}`);
+    });
+  }
+
+  /** Leaves the consumer group (its partitions move to the other instances at once). */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.stop();
+    await this.starting;
+    await this.consumer?.disconnect().catch(() => undefined);
+    await Promise.all(this.idleRunners.splice(0).map((runner) => release(runner)));
+  }
+
+  private async start(): Promise<void> {
+    await Promise.race([this.topics.whenReady(), this.stopping]);
+    if (this.stopped) return;
+    const { groupId, fromBeginning, sessionTimeoutMs } = this.config.projector;
+    const consumer = this.client.kafka.consumer({
+      groupId,
+      sessionTimeout: sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(sessionTimeoutMs / 3)),
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.config.kafka.eventsTopic, fromBeginning });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      // Partitions hold disjoint customers (keyed by customer); they share only count rows,
+      // which every transaction locks in key order.
+      partitionsConsumedConcurrently: this.config.projector.concurrency,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    this.logger.log(`projecting ${this.config.kafka.eventsTopic} as consumer group ${groupId}`);
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    for (let from = 0; from < batch.messages.length; from += CHUNK) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(from, from + CHUNK);
+      await this.handleChunk(batch.topic, batch.partition, chunk);
+      resolveOffset(chunk[chunk.length - 1].offset);
+      await heartbeat();
+    }
+  }
+
+  /**
+   * Applies a chunk in one transaction, with the records of the messages it cannot apply
+   * (malformed, or naming another counterparty than the customer's): the read model and the
+   * error records advance together, before the offsets are resolved. If the database refuses a
+   * value, the chunk is rolled back and applied one message at a time instead. Each message
+   * gets a span continuing its trace, ended once its transaction committed.
+   */
+  private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const spans = messages.map((message) => processSpan(topic, partition, this.config.projector.groupId, message));
+    try {
+      await this.applyChunk(topic, partition, messages, spans);
+    } catch (error) {
+      spans.forEach((span) => markFailed(span, error));
+      throw error;
+    } finally {
+      spans.forEach((span) => span.end());
+    }
+  }
+
+  private async applyChunk(topic: string, partition: number, messages: KafkaMessage[], spans: Span[]): Promise<void> {
+    const events: { offset: string; event: ProjectedEvent; span: Span }[] = [];
+    const unusable: Unusable[] = [];
+    messages.forEach((message, i) => {
+      const parsed = parseCustomerEvent(message.value, message.headers?.ce_id?.toString());
+      if (parsed.ok) events.push({ offset: message.offset, event: parsed.event, span: spans[i] });
+      else {
+        unusable.push({ offset: message.offset, reason: parsed.reason });
+        spans[i].setAttribute(OUTCOME_ATTRIBUTE, 'malformed');
+      }
+    });
+    let outcomes: ApplyOutcome[];
+    try {
+      outcomes = await this.transaction(async (db) => {
+        const applied = await this.writer.apply(db, events.map(({ event }) => event));
+        applied.forEach((outcome, i) => outcome === 'refused' && unusable.push({ offset: events[i].offset, reason: FOREIGN_COUNTERPARTY }));
+        await recordUnusable(db, topic, partition, unusable);
+        return applied;
+      }, spans);
+    } catch (error) {
+      if (!isRefusedValue(error)) throw error;
+      for (const [i, message] of messages.entries()) await this.handle(topic, partition, message, spans[i]);
+      return;
+    }
+    outcomes.forEach((outcome, i) => {
+      this.metrics.observe(outcome, events[i].event.occurredAt);
+      events[i].span.setAttribute(OUTCOME_ATTRIBUTE, outcome);
+    });
+    this.reportUnusable(topic, partition, unusable);
+  }
+
+  /** Applies one message, or records why it cannot be applied; throws only for retryable failures. */
+  private async handle(topic: string, partition: number, message: KafkaMessage, span: Span): Promise<void> {
+    const ceId = message.headers?.ce_id?.toString();
+    const parsed = parseCustomerEvent(message.value, ceId);
+    let unusable: Unusable[] = parsed.ok ? [] : [{ offset: message.offset, reason: parsed.reason }];
+    try {
+      const outcome = await this.transaction(async (db) => {
+        const [applied] = parsed.ok ? await this.writer.apply(db, [parsed.event]) : [];
+        if (applied === 'refused') unusable = [{ offset: message.offset, reason: FOREIGN_COUNTERPARTY }];
+        await recordUnusable(db, topic, partition, unusable);
+        return applied;
+      }, [span]);
+      if (parsed.ok && outcome) this.metrics.observe(outcome, parsed.event.occurredAt);
+      span.setAttribute(OUTCOME_ATTRIBUTE, outcome ?? 'malformed');
+    } catch (error) {
+      if (!isRefusedValue(error)) throw error;
+      span.setAttribute(OUTCOME_ATTRIBUTE, 'refused');
+      unusable = [{ offset: message.offset, reason: `refused by the database (SQLSTATE ${sqlState(error)})` }];
+      await this.transaction((db) => recordUnusable(db, topic, partition, unusable), [span]);
+    }
+    this.reportUnusable(topic, partition, unusable);
+  }
+
+  /**
+   * Runs `work` in a transaction on a connection the projector keeps between chunks (its pool
+   * has one per partition applied at once, plus one), so no chunk waits to connect. After a
+   * failure the connection is given back and a new one taken for the next attempt. Traced as
+   * one span linked to the process spans of the messages it applies.
+   */
+  private transaction<T>(work: (db: EntityManager) => Promise<T>, spans: readonly Span[]): Promise<T> {
+    return inSpan('apply read model', applySpanOptions(spans), () => this.inTransaction(work), ROOT_CONTEXT);
+  }
+
+  private async inTransaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    let runner = this.idleRunners.pop();
+    // A kept connection PostgreSQL closed while idle (restart, idle timeout) is marked released.
+    while (runner?.isReleased) runner = this.idleRunners.pop();
+    runner ??= this.dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      const result = await work(runner.manager);
+      await runner.commitTransaction();
+      if (this.stopped) await release(runner);
+      else this.idleRunners.push(runner);
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await release(runner);
+      throw error;
+    }
+  }
+
+  /** Only the position and a reason naming fields, never values: they may be personal data. */
+  private reportUnusable(topic: string, partition: number, unusable: readonly Unusable[]): void {
+    for (const { offset, reason } of unusable) {
+      this.logger.warn({ topic, partition, offset, reason }, 'skipping a message that cannot be projected');
+      if (reason !== FOREIGN_COUNTERPARTY) this.metrics.observe('malformed'); // refused ones are counted as an outcome
+    }
+  }
+}
+
+/** A message the projector records in projection_errors instead of applying. */
+interface Unusable {
+  offset: string;
+  reason: string;
+}
+
+const FOREIGN_COUNTERPARTY = "counterparty_guid differs from the customer's";
+
+async function recordUnusable(db: EntityManager, topic: string, partition: number, unusable: readonly Unusable[]): Promise<void> {
+  if (unusable.length === 0) return;
+  await db.query(
+    `INSERT INTO projection_errors (topic, partition, "offset", reason)
+     SELECT $1, $2, o, r FROM unnest($3::bigint[], $4::text[]) AS x(o, r)
+     ON CONFLICT (topic, partition, "offset") DO NOTHING`,
+    [topic, partition, unusable.map((entry) => entry.offset), unusable.map((entry) => entry.reason.slice(0, 500))],
+  );
+}
+
+async function release(runner: QueryRunner): Promise<void> {
+  await runner.release().catch(() => undefined);
+}
