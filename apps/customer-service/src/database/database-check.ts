@@ -35,7 +35,7 @@ export function databaseMisconfiguration(error: unknown, config: DatabaseConfig)
   const server = `the server at ${url.host}`;
   for (const cause of causes(error)) {
     const { code } = cause;
-    const message = messageOf(cause);
+    const message = cause.message;
     switch (tlsFailure(code)) {
       case 'untrusted':
         return config.tls.ca

@@ -20,7 +20,13 @@ export type Checked<T> = T | Problem;
 export type Rule<T> = (raw: string) => Checked<T>;
 
 /** C0 and C1 control characters (NUL included), DEL, and the Unicode line/paragraph separators. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+export function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit <= 0x1f || (unit >= 0x7f && unit <= 0x9f) || unit === 0x2028 || unit === 0x2029) return true;
+  }
+  return false;
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ASSET_CODE = /^[A-Za-z0-9]{1,12}$/;
 
@@ -43,7 +49,7 @@ export const text =
     const value = raw.trim();
     if (value.length === 0) return new Problem('must not be empty (send null to clear it)');
     if (!isStorableText(value)) return new Problem('must be well-formed Unicode text');
-    if (CONTROL_CHARACTERS.test(value)) return new Problem('must not contain control characters');
+    if (hasControlCharacter(value)) return new Problem('must not contain control characters');
     if (codePoints(value) > max) return new Problem(`must be at most ${max} characters`);
     return value;
   };
@@ -77,7 +83,7 @@ export const iban: Rule<string> = (raw) => {
 
 /** An international phone number libphonenumber-js accepts as valid, normalised to E.164. */
 export const phone: Rule<string> = (raw) => {
-  const parsed = raw.length <= 40 && !CONTROL_CHARACTERS.test(raw) ? parsePhoneNumberFromString(raw.trim()) : undefined;
+  const parsed = raw.length <= 40 && !hasControlCharacter(raw) ? parsePhoneNumberFromString(raw.trim()) : undefined;
   return parsed?.isValid() ? parsed.number : new Problem('must be a valid international phone number, e.g. +12025550123');
 };
 

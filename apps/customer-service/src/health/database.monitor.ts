@@ -60,7 +60,7 @@ export class DatabaseMonitor extends BackgroundCheck<OutboxBacklog> {
 
   protected async run(): Promise<OutboxBacklog> {
     const client = await this.connected();
-    const { rows } = await client.query(BACKLOG_SQL);
+    const { rows } = await client.query<{ backlog: number; oldest_age_ms: string }>(BACKLOG_SQL);
     return { backlog: rows[0].backlog, oldestAgeMs: Number(rows[0].oldest_age_ms) };
   }
 

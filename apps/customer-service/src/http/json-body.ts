@@ -106,7 +106,7 @@ export function parseJsonBody(text: string): unknown {
   try {
     // The native parser validates the syntax and shows keys such as "__proto__" as own keys,
     // which the lossless parser would instead apply as the object's prototype.
-    parsed = JSON.parse(text, (key, value) => {
+    parsed = JSON.parse(text, (key, value: unknown) => {
       if (FORBIDDEN_KEYS.has(key)) problems.push({ field: key, message: 'is not a known field' });
       else if (!isStorableText(key)) problems.push({ field: 'body', message: 'field names must be well-formed Unicode without NUL' });
       else if (typeof value === 'string' && !isStorableText(value)) problems.push({ field: key, message: 'must be well-formed Unicode text without NUL' });

@@ -68,10 +68,10 @@ function readPayload(cursor: string): Payload | null {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   const { key, guid, snapshot, for: made } = value as Record<string, unknown>;
-  const keyOk = key === null || (typeof key === 'string' && key.length <= 1024);
-  const snapshotOk = snapshot === undefined || (typeof snapshot === 'string' && SNAPSHOT.test(snapshot));
-  if (!keyOk || typeof guid !== 'string' || !GUID.test(guid) || !snapshotOk || typeof made !== 'string') return null;
-  return { key: key as string | null, guid, ...(snapshot !== undefined ? { snapshot: snapshot as string } : {}), for: made };
+  if (!(key === null || (typeof key === 'string' && key.length <= 1024))) return null;
+  if (!(snapshot === undefined || (typeof snapshot === 'string' && SNAPSHOT.test(snapshot)))) return null;
+  if (typeof guid !== 'string' || !GUID.test(guid) || typeof made !== 'string') return null;
+  return { key, guid, ...(snapshot !== undefined ? { snapshot } : {}), for: made };
 }
 
 function checksum(body: string): string {

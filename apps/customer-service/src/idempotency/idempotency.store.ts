@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { queryRows } from '../database/query-rows';
 import { stringifyJson } from '../fields/money';
 import { ApiError } from '../http/api-error';
 
@@ -40,14 +41,16 @@ export function fingerprint(method: string, path: string, canonicalBody: string)
 export class IdempotencyStore {
   /** Returns the stored response to replay, or null when the request should run. */
   async claim(db: EntityManager, request: IdempotencyRequest): Promise<StoredResponse | null> {
-    const [{ locked }] = await db.query(
+    const [{ locked }] = await queryRows<{ locked: boolean }>(
+      db,
       `SELECT pg_try_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0)) AS locked`,
       [request.counterpartyGuid, request.key],
     );
     if (!locked) {
       throw new ApiError(HttpStatus.CONFLICT, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed; retry later.');
     }
-    const [stored] = await db.query(
+    const [stored] = await queryRows<{ fingerprint: string; response_status: number; response_body: string }>(
+      db,
       `SELECT fingerprint, response_status, response_body FROM idempotency_keys
         WHERE counterparty_guid = $1 AND key = $2 AND expires_at > now()`,
       [request.counterpartyGuid, request.key],

@@ -31,7 +31,7 @@ export async function checkKafka(config: KafkaConfig): Promise<{ available: bool
     await admin.describeCluster();
     return { available: true };
   } catch (error) {
-    const unreachable = causes(error).some((cause) => UNREACHABLE.has(String(cause.code)) || NOT_ANSWERING.test(messageOf(cause)));
+    const unreachable = causes(error).some((cause) => UNREACHABLE.has(String(cause.code)) || NOT_ANSWERING.test(cause.message));
     const line = kafkaMisconfiguration(error, config) ?? (unreachable ? undefined : await probedMisconfiguration(error, config, connection.ssl));
     if (line) throw new MisconfigurationError(line);
     return { available: false, reason: messageOf(error) };
@@ -44,7 +44,7 @@ export async function checkKafka(config: KafkaConfig): Promise<{ available: bool
 export function kafkaMisconfiguration(error: unknown, config: KafkaConfig): string | undefined {
   for (const cause of causes(error)) {
     const broker = typeof cause.broker === 'string' ? cause.broker : config.brokers[0];
-    const message = messageOf(cause);
+    const message = cause.message;
     switch (tlsFailure(cause.code)) {
       case 'untrusted':
         return config.ssl?.ca

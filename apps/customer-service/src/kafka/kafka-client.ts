@@ -103,7 +103,7 @@ const LIMITED_RETRIES_WARNING = 'Limiting retries for the idempotent producer ma
 const toNestLogger: logCreator = () => {
   const logger = new Logger('kafkajs');
   return ({ level, log }) => {
-    const { message, broker, retryCount } = log;
+    const { message, broker, retryCount } = log as { message: string; broker?: string; retryCount?: number };
     // Said of every relay producer (its kafkajs retries are bounded on purpose, see relayProducer).
     if (message === LIMITED_RETRIES_WARNING) return;
     const line = { broker, retryCount, message };

@@ -30,10 +30,13 @@ export class ManagementServer implements OnApplicationBootstrap, OnApplicationSh
     private readonly registry: Registry,
     private readonly readiness: Readiness,
   ) {
-    this.fastify.addHook('onRequest', async (request, reply) => {
+    this.fastify.addHook('onRequest', (request, reply, done) => {
       void reply.header('x-request-id', request.id).header('cache-control', 'no-store');
+      done();
     });
-    this.fastify.get('/health/live', async () => ({ status: 'live' }));
+    this.fastify.get('/health/live', (_request, reply) => {
+      void reply.send({ status: 'live' });
+    });
     this.fastify.get('/health/ready', (request, reply) => this.ready(request, reply));
     this.fastify.get('/metrics', async (_request, reply) => {
       void reply.type(this.registry.contentType);
@@ -51,7 +54,7 @@ export class ManagementServer implements OnApplicationBootstrap, OnApplicationSh
    */
   serveOpenApi(document: () => OpenAPIObject): void {
     const adapter = this.adapter;
-    const host = { getHttpAdapter: () => adapter, useStaticAssets: (options: unknown) => adapter.useStaticAssets(options as never) };
+    const host = { getHttpAdapter: () => adapter, useStaticAssets: (options: unknown): unknown => adapter.useStaticAssets(options as never) };
     SwaggerModule.setup(OPEN_API_PATH, host as unknown as INestApplication, document, { jsonDocumentUrl: `${OPEN_API_PATH}-json` });
   }
 
@@ -72,13 +75,15 @@ export class ManagementServer implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** 200 with every check's state, or 503 with the documented error body naming each failing check. */
-  private async ready(request: FastifyRequest, reply: FastifyReply) {
+  private ready(request: FastifyRequest, reply: FastifyReply): void {
     const { ready, checks, failures } = this.readiness.report();
-    if (ready) return { status: 'ready', checks };
+    if (ready) {
+      void reply.send({ status: 'ready', checks });
+      return;
+    }
     const error = new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'NOT_READY', 'A dependency is down.', failures, { 'retry-after': '5' });
     const { status, body, headers } = toErrorResponse(error, request.id);
-    void reply.code(status).headers(headers);
-    return body;
+    void reply.code(status).headers(headers).send(body);
   }
 }
 

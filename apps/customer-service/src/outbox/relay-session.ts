@@ -51,7 +51,7 @@ export class RelaySession {
 
   /** Leadership: true when this session holds (or just took) the relay lock. */
   async tryLock(): Promise<boolean> {
-    const { rows } = await this.client.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
+    const { rows } = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
     return rows[0].locked === true;
   }
 
@@ -64,7 +64,7 @@ export class RelaySession {
    * taken before commit, so a row can become visible after larger ones (ADR 1).
    */
   async claim(limit: number): Promise<ClaimedRow[]> {
-    const { rows } = await this.client.query(
+    const { rows } = await this.client.query<ClaimedRow>(
       `SELECT id, seq, aggregateid, type, payload::text AS payload, payload->>'occurred_at' AS occurred_at, created_at, headers
          FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
       [limit],

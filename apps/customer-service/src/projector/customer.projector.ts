@@ -98,13 +98,14 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
     this.logger.log(`projecting ${this.config.kafka.eventsTopic} as consumer group ${groupId}`);
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     for (let from = 0; from < batch.messages.length; from += CHUNK) {
-      if (!isRunning() || isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(from, from + CHUNK);
       await this.handleChunk(batch.topic, batch.partition, chunk);
-      resolveOffset(chunk[chunk.length - 1].offset);
-      await heartbeat();
+      payload.resolveOffset(chunk[chunk.length - 1].offset);
+      await payload.heartbeat();
     }
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { queryPrepared } from '../database/prepared';
-import { ACCOUNT_COLUMNS, AccountRow, CUSTOMER_COLUMNS, CustomerRow, NO_BRANCH } from '../read-model/read-model.tables';
+import { ACCOUNT_COLUMNS, CUSTOMER_COLUMNS, CustomerRow, NO_BRANCH } from '../read-model/read-model.tables';
 import { ProjectedEvent } from './customer-event.parser';
 
 /**

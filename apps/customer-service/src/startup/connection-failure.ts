@@ -25,11 +25,26 @@ export function tlsFailure(code: unknown): TlsFailure | undefined {
   return undefined;
 }
 
-/** An error and its causes (kafkajs wraps the socket's error once or twice). */
-export function causes(error: unknown): (Error & { code?: unknown; type?: unknown; broker?: unknown })[] {
-  const chain = [];
-  for (let current = error as any, depth = 0; current && depth < 10; current = current.cause ?? current.originalError, depth++) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    chain.push(current);
+/** What is read of an error in a chain of causes (each field a string, when the error has one). */
+export interface Cause {
+  name?: string;
+  message: string;
+  /** Node's or PostgreSQL's error code (ERR_…, SQLSTATE). */
+  code?: string;
+  /** kafkajs's protocol error type (e.g. ILLEGAL_SASL_STATE). */
+  type?: string;
+  broker?: string;
+}
+
+/** An error and its causes (kafkajs wraps the socket's error once or twice), at most 10 deep. */
+export function causes(error: unknown): Cause[] {
+  const chain: Cause[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== null && typeof current === 'object' && depth < 10; depth++) {
+    const fields = current as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    chain.push({ name: text(fields.name), message: messageOf(current), code: text(fields.code), type: text(fields.type), broker: text(fields.broker) });
+    current = fields.cause ?? fields.originalError;
   }
   return chain;
 }

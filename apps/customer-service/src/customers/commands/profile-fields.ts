@@ -109,5 +109,5 @@ export class ProfileFieldsRequest {
  * left out, so an update touches only what was sent.
  */
 export function toProfilePatch(input: ProfileFieldsRequest): Partial<CustomerProfile> {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<CustomerProfile>;
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { queryRows } from '../query-rows';
 
 /** At most this many guids are named in the migration's report line (the rest are counted). */
 const REPORTED_GUIDS = 100;
@@ -28,7 +29,7 @@ export class UnicodeText1764748800000 implements MigrationInterface {
   name = 'UnicodeText1764748800000';
 
   async up(db: QueryRunner): Promise<void> {
-    const [{ icu }] = await db.query(`SELECT count(*) > 0 AS icu FROM pg_collation WHERE collprovider = 'i'`);
+    const [{ icu }] = await queryRows<{ icu: boolean }>(db, `SELECT count(*) > 0 AS icu FROM pg_collation WHERE collprovider = 'i'`);
     if (!icu) throw new Error('this PostgreSQL server was built without ICU; the customer service needs ICU collations (docs/read-model.md)');
     await db.query(`CREATE COLLATION unicode_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`);
     await db.query(`CREATE COLLATION unicode_sort (provider = icu, locale = 'und')`);

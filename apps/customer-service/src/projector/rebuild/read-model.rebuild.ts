@@ -1,4 +1,5 @@
 import { DataSource, QueryRunner } from 'typeorm';
+import { changedRows, queryRows } from '../../database/query-rows';
 import { ACCOUNT_COLUMNS, CUSTOMER_COLUMNS, NO_BRANCH } from '../../read-model/read-model.tables';
 
 export interface RebuildOptions {
@@ -88,7 +89,8 @@ async function copyWriteTables(runner: QueryRunner, options: RebuildOptions, log
   await runner.query(`CREATE TEMP TABLE rebuild_accounts (LIKE account_view)`);
   await runner.startTransaction('REPEATABLE READ');
   try {
-    const [{ total }] = await runner.query(
+    const [{ total }] = await queryRows<{ total: number }>(
+      runner,
       `SELECT count(*)::int AS total FROM customers ${scope.length ? 'WHERE counterparty_guid = $1' : ''}`,
       scope,
     );
@@ -96,14 +98,15 @@ async function copyWriteTables(runner: QueryRunner, options: RebuildOptions, log
     let copied = 0;
     for (;;) {
       // Keyset pages by guid: each statement is short, and progress can be shown.
-      const rows = await runner.query(
+      const rows = await queryRows<{ customer_guid: string }>(
+        runner,
         `INSERT INTO rebuild_customers (${CUSTOMER_LIST})
          SELECT * FROM (${DERIVED_CUSTOMERS} WHERE c.guid > $1 ${scoped('c')} ORDER BY c.guid LIMIT ${Number(batchSize)}) d
          RETURNING customer_guid`,
         [after, ...scope],
       );
       if (rows.length === 0) break;
-      const last = rows.reduce((max: string, row: { customer_guid: string }) => (row.customer_guid > max ? row.customer_guid : max), after);
+      const last = rows.reduce((max, row) => (row.customer_guid > max ? row.customer_guid : max), after);
       await runner.query(
         `INSERT INTO rebuild_accounts (${ACCOUNT_LIST}) ${DERIVED_ACCOUNTS}
           WHERE a.customer_guid > $1 AND a.customer_guid <= $2 ${scope.length ? 'AND a.counterparty_guid = $3' : ''}`,
@@ -131,7 +134,8 @@ async function merge(runner: QueryRunner, counterpartyGuid?: string) {
   try {
     // Same table order as the projector (customer rows, accounts, counts): no deadlock with it.
     await runner.query('LOCK TABLE customer_list_view, account_view, customer_counts IN EXCLUSIVE MODE');
-    const [{ kept }] = await runner.query(
+    const [{ kept }] = await queryRows<{ kept: number }>(
+      runner,
       `SELECT count(*)::int AS kept FROM rebuild_customers r JOIN customer_list_view l USING (customer_guid) WHERE l.version > r.version`,
     );
     await runner.query(
@@ -140,7 +144,8 @@ async function merge(runner: QueryRunner, counterpartyGuid?: string) {
           WHERE l.customer_guid IS NULL OR l.version <= r.version`,
     );
     // Set differences (EXCEPT compares NULLs as equal) find what differs with hash joins.
-    const upserted: { inserted: boolean }[] = await runner.query(
+    const upserted = await queryRows<{ inserted: boolean }>(
+      runner,
       `INSERT INTO customer_list_view (${CUSTOMER_LIST})
          SELECT ${CUSTOMER_LIST} FROM rebuild_customers JOIN rebuild_winners USING (customer_guid)
          EXCEPT SELECT ${CUSTOMER_LIST} FROM customer_list_view WHERE customer_guid IN (SELECT customer_guid FROM rebuild_winners)
@@ -148,14 +153,16 @@ async function merge(runner: QueryRunner, counterpartyGuid?: string) {
          writer_xid = pg_current_xact_id()
        RETURNING (xmax = 0) AS inserted`,
     );
-    const staleAccounts = await runner.query(
+    const staleAccounts = await changedRows(
+      runner,
       `DELETE FROM account_view WHERE wallet_account_guid IN (
          SELECT wallet_account_guid FROM (
            SELECT ${ACCOUNT_LIST} FROM account_view WHERE customer_guid IN (SELECT customer_guid FROM rebuild_winners)
            EXCEPT SELECT ${ACCOUNT_LIST} FROM rebuild_accounts) stale)
        RETURNING 1`,
     );
-    const addedAccounts = await runner.query(
+    const addedAccounts = await queryRows(
+      runner,
       `INSERT INTO account_view (${ACCOUNT_LIST})
          SELECT ${ACCOUNT_LIST} FROM rebuild_accounts WHERE customer_guid IN (SELECT customer_guid FROM rebuild_winners)
          EXCEPT SELECT ${ACCOUNT_LIST} FROM account_view WHERE customer_guid IN (SELECT customer_guid FROM rebuild_winners)
@@ -163,11 +170,13 @@ async function merge(runner: QueryRunner, counterpartyGuid?: string) {
        RETURNING 1`,
     );
     // Customers gone from the write tables (never in practice: the write side deletes nothing).
-    const orphanAccounts = await runner.query(
+    const orphanAccounts = await changedRows(
+      runner,
       `DELETE FROM account_view l WHERE ${live('l')} AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.guid = l.customer_guid) RETURNING 1`,
       scope,
     );
-    const removed = await runner.query(
+    const removed = await changedRows(
+      runner,
       `DELETE FROM customer_list_view l WHERE ${live('l')} AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.guid = l.customer_guid)
        RETURNING 1`,
       scope,
@@ -178,8 +187,8 @@ async function merge(runner: QueryRunner, counterpartyGuid?: string) {
     return {
       inserted,
       updated: upserted.length - inserted,
-      removed: affected(removed),
-      accountsFixed: affected(staleAccounts) + affected(orphanAccounts) + addedAccounts.length,
+      removed: removed.length,
+      accountsFixed: staleAccounts.length + orphanAccounts.length + addedAccounts.length,
       keptNewer: kept,
     };
   } catch (error) {
@@ -199,9 +208,4 @@ async function recount(runner: QueryRunner, scope: string[]): Promise<void> {
        FROM customer_list_view ${where} GROUP BY 1, 2, 3, 4`,
     scope,
   );
-}
-
-/** TypeORM answers a DELETE … RETURNING with [rows, count]. */
-function affected(result: unknown): number {
-  return Array.isArray(result) && Array.isArray(result[0]) ? Number(result[1]) : Array.isArray(result) ? result.length : 0;
 }
