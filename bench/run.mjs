@@ -49,6 +49,8 @@ const HIDE_PGBENCH_EVENTS = `
     BEGIN NEW.published_at := now(); RETURN NEW; END $$;
   DROP TRIGGER IF EXISTS bench_pgbench_published ON outbox;
   CREATE TRIGGER bench_pgbench_published BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION bench_pgbench_published()`;
+/** Connections per pool of every server: as many as pgbench's clients. */
+const POOLS = { DATABASE_POOL_COMMANDS: '10', DATABASE_POOL_QUERIES: '10' };
 const SHOW_EVENTS = 'DROP TRIGGER IF EXISTS bench_pgbench_published ON outbox';
 
 const { values: flags } = parseArgs({
@@ -109,13 +111,16 @@ async function main() {
   // The service as ADR 4 deploys it: the API in one process, the relay and the projector in
   // another, so the event flow does not queue behind HTTP requests on one event loop.
   const main = path.join(root, 'dist/apps/customer-service/src/main.js');
-  const serviceEnv = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: stack.kafkaBrokers, AUTH_JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '1000000', API_PREFIX: '/api/v1' };
+  // The bench measures capacity, not the abuse limits: no per-client or per-tenant cap stops its
+  // load (each at its maximum).
+  const serviceEnv = {
+    DATABASE_URL: databaseUrl, KAFKA_BROKERS: stack.kafkaBrokers, AUTH_JWT_SECRET: secret, API_PREFIX: '/api/v1',
+    RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000', LISTS_PER_COUNTERPARTY: '1000',
+    ...POOLS,
+  };
   const service = await startServer('service', [main], servicePort, '/api/v1', '/health/ready', { ...serviceEnv, ROLES: 'api' });
   const workers = await startServer('service workers', [main], workersPort, '', '/health/ready', { ...serviceEnv, ROLES: 'relay,projector' });
   service.workersPid = workers.pid;
-  const bare = await startServer('framework-free server', [path.join(root, 'bench/limits/bare-server.mjs')], barePort, '', '/health', {
-    DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: secret,
-  });
   const pgbench = findPgbench();
   if (!pgbench) log('pgbench not found (PostgreSQL client tools; PGBENCH=/path/to/pgbench): the SQL limits are skipped');
 
@@ -177,6 +182,12 @@ async function main() {
     },
   };
 
+  // Started only when a chosen scenario compares with it.
+  const bare = options.scenarios.some((name) => definitions[name]?.bare)
+    ? await startServer('framework-free server', [path.join(root, 'bench/limits/bare-server.mjs')], barePort, '', '/health', {
+      DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: secret, ...POOLS,
+    })
+    : null;
   const results = [];
   for (const name of options.scenarios) {
     if (name === 'projection-lag') {

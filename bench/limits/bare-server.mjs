@@ -27,7 +27,8 @@ const { ApiError } = compiled('http/api-error');
 const { toErrorResponse } = compiled('http/error-response');
 const { parseJsonBody } = compiled('http/json-body');
 const { requestIdFor } = compiled('http/request-id');
-const { normaliseIban, normalisePhone, toMoney } = compiled('http/validators');
+const rules = compiled('fields/field-rules');
+const { numberInput } = compiled('http/validators');
 const { Customer } = compiled('customers/domain/customer');
 const { IbanTakenError, LoginTakenError } = compiled('customers/domain/customer-errors');
 const { Money, stringifyJson } = compiled('fields/money');
@@ -36,7 +37,6 @@ const { createdCustomerView } = compiled('customers/customer.views');
 const { branchForCreate, entityTag, eventContext } = compiled('customers/write-http');
 const { INSERT_CUSTOMER_SQL, INSERT_ACCOUNT_SQL, insertCustomerValues, insertAccountValues } = compiled('customers/persistence/customer.repository');
 const { outboxInsertSql } = compiled('outbox/outbox.writer');
-const { readers, Problem } = compiled('customer-queries/http/query-params');
 const { parseCustomerListQuery } = compiled('customer-queries/find-customers/customer-list.params');
 const { customerListSql } = compiled('customer-queries/find-customers/customer-list.sql');
 const { toCustomerView } = compiled('customer-queries/read-model/read-model.sql');
@@ -45,7 +45,6 @@ const BODY_LIMIT_BYTES = 64 * 1024; // the service's BODY_LIMIT_BYTES (http/crea
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/; // as the service's AuthGuard
 const CUSTOMERS_PATH = /^\/counterparty\/([^/]+)\/customers$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNIQUE_VIOLATION = '23505';
 /** The unique indexes the service's CustomerRepository translates into 409s. */
 const CONFLICT_BY_CONSTRAINT = {
@@ -53,7 +52,7 @@ const CONFLICT_BY_CONSTRAINT = {
   wallet_accounts_counterparty_iban_key: () => new IbanTakenError(),
 };
 
-let database; // DATABASE_URL, DATABASE_POOL_MAX and the timeouts, read as the service reads them
+let database; // DATABASE_URL, the pool sizes and the timeouts, read as the service reads them
 try {
   if (!process.env.AUTH_JWT_SECRET) throw new Error('AUTH_JWT_SECRET is not set');
   database = loadDatabaseConfig(process.env);
@@ -62,36 +61,41 @@ try {
   process.exit(1);
 }
 const verifier = new TokenVerifier({ auth: { jwtSecret: process.env.AUTH_JWT_SECRET } });
-// The service's pool settings (database/typeorm-options.ts).
+// The service's pool settings (database/typeorm-options.ts). One pool for writes and lists, the
+// size of the service's queries pool: a scenario runs one kind of work at a time.
 const pool = new pg.Pool({
-  ...pgConnectionOptions(database), max: database.poolMax, connectionTimeoutMillis: database.connectTimeoutMs,
+  ...pgConnectionOptions(database), max: database.pools.queries, connectionTimeoutMillis: database.connectTimeoutMs,
   statement_timeout: database.statementTimeoutMs, idle_in_transaction_session_timeout: database.statementTimeoutMs * 2,
   application_name: 'customer-service-bare',
 });
 pool.on('error', (error) => process.stderr.write(`bare server: idle database connection failed (${error.code ?? 'no code'})\n`));
 
-// Body fields → check; each returns the normalised value or a Problem (the service's rules).
+// Body fields → check; each returns the normalised value or a Problem (the service's field
+// rules, fields/field-rules.ts, fed as its request DTOs feed them).
+const { Problem } = rules;
 const isNullable = (check) => (value) => (value === null ? null : check(value));
 const notNull = (check) => (value) => (value === null ? new Problem('must not be null') : check(value));
-const aString = (read) => (value) => (typeof value === 'string' ? read(value) : new Problem('must be a string'));
-const normalised = (normalise, message) => (value) => normalise(typeof value === 'string' ? value.trim() : value) ?? new Problem(message);
-const cleanText = (max) => isNullable(aString(readers.text(max)));
+const aString = (rule) => (value) => (typeof value === 'string' ? rule(value) : new Problem('must be a string'));
+const cleanText = (max) => isNullable(aString(rules.text(max)));
 const BODY_FIELDS = {
-  asset_code: aString(readers.assetCode),
-  asset_issuer: aString(readers.stellarAccount),
+  asset_code: aString(rules.assetCode),
+  asset_issuer: aString(rules.stellarAccountId),
   login: cleanText(255),
-  iban: isNullable(normalised(normaliseIban, 'must be a valid IBAN (ISO 13616)')),
+  iban: isNullable(aString(rules.iban)),
   name: cleanText(255),
   surname: cleanText(255),
   paternal_name: cleanText(255),
-  phone_number: isNullable(normalised(normalisePhone, 'must be a valid international phone number, e.g. +12025550123')),
+  phone_number: isNullable(aString(rules.phone)),
   kyc_level: notNull((value) => (Number.isInteger(value) && value >= 0 && value <= 2_147_483_647 ? value : new Problem('must be an integer from 0 to 2147483647'))),
   is_disabled: notNull((value) => (typeof value === 'boolean' ? value : new Problem('must be a boolean value'))),
-  balance_allowed: notNull((value) => { const money = toMoney(value); return typeof money === 'string' ? new Problem(money) : money; }),
-  balance_asset_code: isNullable(aString(readers.assetCode)),
-  balance_asset_issuer: isNullable(aString(readers.stellarAccount)),
-  branch_guid: isNullable((value) => (typeof value === 'string' && UUID.test(value) ? value : new Problem('must be a UUID'))),
-  segment: isNullable(aString(readers.oneOf(['PL', 'PI']))),
+  balance_allowed: notNull((value) => {
+    const raw = numberInput(value); // the exact digits the body parser kept
+    return raw instanceof Problem ? raw : rules.money(raw);
+  }),
+  balance_asset_code: isNullable(aString(rules.assetCode)),
+  balance_asset_issuer: isNullable(aString(rules.stellarAccountId)),
+  branch_guid: isNullable(aString(rules.guid)),
+  segment: isNullable(aString(rules.oneOf(['PL', 'PI']))),
   status: cleanText(64),
 };
 const REQUIRED_FIELDS = ['asset_code', 'asset_issuer'];
