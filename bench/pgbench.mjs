@@ -43,16 +43,19 @@ function literal(value) {
 }
 
 /**
- * Runs one pgbench script for `seconds` with `clients` connections.
+ * Runs one pgbench script for `seconds` with `clients` connections; with `rate`, an open loop of
+ * that many transactions per second (Poisson arrivals), each latency counted from its scheduled
+ * start, so time spent waiting for a free client counts too.
  * @returns {Promise<{ transactions: number, tps: number, p50Ms: number, p99Ms: number, failed: number }>}
  */
-export async function runPgbench({ binary, databaseUrl, script, defines = {}, clients, seconds, workDir }) {
+export async function runPgbench({ binary, databaseUrl, script, defines = {}, clients, seconds, rate, workDir }) {
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const scriptFile = path.join(workDir, 'script.sql');
   writeFileSync(scriptFile, `${script.trim()}\n`);
   const args = [
     '--no-vacuum', '--protocol=extended', `--client=${clients}`, `--jobs=${Math.min(clients, 2)}`, `--time=${seconds}`,
+    ...(rate ? [`--rate=${rate}`] : []),
     `--file=${scriptFile}`, '--log', `--log-prefix=${path.join(workDir, 'tx')}`,
     ...Object.entries(defines).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
     databaseUrl,
@@ -63,7 +66,7 @@ export async function runPgbench({ binary, databaseUrl, script, defines = {}, cl
     .filter((file) => file.startsWith('tx.'))
     .flatMap((file) => readFileSync(path.join(workDir, file), 'utf8').trim().split('\n'))
     .filter(Boolean)
-    // client_id transaction_no latency_us script_no epoch_s epoch_us
+    // client_id transaction_no latency_us script_no epoch_s epoch_us [schedule_lag_us]
     .map((line) => Number(line.split(' ')[2]) / 1000)
     .sort((a, b) => a - b);
   const at = (share) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] * 100) / 100 : NaN);
