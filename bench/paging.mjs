@@ -1,6 +1,7 @@
 // Issue 14's scenarios, on the largest counterparty: a page at cursor depth 50,000 against page
 // 1 (service and pgbench on the same SQL), full walks by cursor and by offset, and search lists
 // with their bounded total at a fixed arrival rate (open loop). Each returns its result rows.
+import { httpLoad } from './http-load.mjs';
 import { jsonClient, openLoad } from './open-loop.mjs';
 import { firstAfter, listPosition, listScript } from './sql-limits.mjs';
 import { cursorWalk, offsetWalk } from './walks.mjs';
@@ -9,6 +10,8 @@ export const PAGING_SCENARIOS = ['list-cursor', 'list-walk', 'list-search-rate']
 export const CURSOR_DEPTH = 50_000;
 /** The default ordering, and a text one (a nullable column: its keyset reads values, then NULLs). */
 const CURSOR_ORDERINGS = ['-created_at', 'login'];
+/** Page 1 and the cursor page take turns, --seconds ÷ ROUNDS each time, so a change in the machine's load hits both alike. */
+const ROUNDS = 4;
 const WALK_LIMIT = 500;
 const OFFSET_WALK_BUDGET_MS = 60_000;
 /**
@@ -33,6 +36,12 @@ export function pagingScenario(name, run) {
  * the service's own: the next_cursor of `offset=depth-1&limit=1`. pgbench runs the keyset SQL
  * for the same position, read from the database as the service reads it; before measuring, one
  * request checks that both name the same next customer.
+ *
+ * Measured side by side, because this machine's load (other work shares its 2 cores) drifts
+ * by more than the 1.3× to be checked between two 20 s runs: over HTTP the two take turns in
+ * rounds (cost = page-1 req/s ÷ cursor req/s, 32 connections as the other lists); in pgbench
+ * both scripts run in one run, each transaction one of them at random (cost = mean latency
+ * ratio: they share the same clients, moments and load).
  */
 async function cursorDepth(run) {
   const depth = Math.min(CURSOR_DEPTH, Math.floor(run.largest.size / 2));
@@ -42,20 +51,72 @@ async function cursorDepth(run) {
     const cursor = await serviceCursor(run, ordering, depth);
     const position = await run.withClient(run.databaseUrl, (client) => listPosition(client, run.largest.guid, query, depth));
     await sameNextCustomer(run, ordering, cursor, position);
-    const row = { scenario: 'list-cursor', variant: ordering, depth };
+    const row = { scenario: 'list-cursor', variant: ordering, depth, rounds: ROUNDS };
     const label = `list-cursor ${ordering}`;
-    row.ours = await run.httpScenario(`${label} page 1 · service`, run.service, run.postmasterPid, run.listRequest(`ordering=${ordering}`));
-    row.oursDeep = await run.httpScenario(
-      `${label} cursor at ${depth} · service`, run.service, run.postmasterPid, run.listRequest(`ordering=${ordering}&cursor=${encodeURIComponent(cursor)}`),
-    );
+    [row.ours, row.oursDeep] = await takingTurns(run, label, [
+      ['page 1', run.listRequest(`ordering=${ordering}`)],
+      [`cursor at ${depth}`, run.listRequest(`ordering=${ordering}&cursor=${encodeURIComponent(cursor)}`)],
+    ]);
     if (run.pgbench) {
-      const sql = { pgbench: run.pgbench, databaseUrl: run.databaseUrl, postmasterPid: run.postmasterPid };
-      row.sql = await run.sqlScenario(`${label} page 1 · pgbench`, { ...sql, ...listScript(run.largest.guid, query) });
-      row.sqlDeep = await run.sqlScenario(`${label} cursor at ${depth} · pgbench`, { ...sql, ...listScript(run.largest.guid, query, position) });
+      const pages = [listScript(run.largest.guid, query, undefined, 'a'), listScript(run.largest.guid, query, position, 'b')];
+      const { scripts, ...both } = await run.sqlScenario(`${label} page 1 and cursor at ${depth}, interleaved · pgbench`, {
+        pgbench: run.pgbench, databaseUrl: run.databaseUrl, postmasterPid: run.postmasterPid,
+        script: pages.map((page) => page.script), defines: Object.assign({}, ...pages.map((page) => page.defines)),
+      });
+      [row.sql, row.sqlDeep] = scripts.map((script) => ({ ...script, rps: script.tps, failed: both.failed }));
+      row.sqlBoth = both;
     }
     rows.push(row);
   }
   return rows;
+}
+
+/** Each load in turn for ROUNDS rounds after a warm-up each; returns each one's combined result. */
+async function takingTurns(run, label, loads) {
+  await run.quiesce();
+  const load = (next, seconds) => httpLoad({ baseUrl: run.service.url, next: () => run.withPrefix(run.service, next()), connections: run.options.connections, seconds });
+  for (const [name, next] of loads) {
+    run.log(`${label} ${name} · service: warm-up ${run.warmUpSeconds} s`);
+    await load(next, run.warmUpSeconds);
+  }
+  const seconds = Math.max(1, Math.round(run.options.seconds / ROUNDS));
+  const parts = loads.map(() => []);
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    for (const [n, [name, next]] of loads.entries()) {
+      run.log(`${label} ${name} · service: round ${round} of ${ROUNDS}, ${run.options.connections} connections, ${seconds} s`);
+      const measuring = run.measure();
+      const result = await load(next, seconds);
+      parts[n].push({ ...result, ...measuring.stop(), seconds });
+    }
+  }
+  return parts.map((rounds, n) => {
+    const combined = combine(rounds);
+    run.log(`${label} ${loads[n][0]} · service: ${combined.rps} req/s, p50 ${combined.p50Ms} ms, p99 ${combined.p99Ms} ms, non-2xx ${combined.non2xx}, errors ${combined.errors}`);
+    return combined;
+  });
+}
+
+/** Rounds of one load as one result: req/s over all, p50 weighted by requests, p99 the worst round's, CPU the mean. */
+function combine(rounds) {
+  const sum = (key) => rounds.reduce((total, round) => total + round[key], 0);
+  const mean = (key) => (rounds.some((round) => round[key] === null) ? null : Math.round((sum(key) / rounds.length) * 10) / 10);
+  const requests = sum('requests');
+  return {
+    requests,
+    rps: Math.round(requests / sum('seconds')),
+    p50Ms: Math.round((rounds.reduce((total, round) => total + round.p50Ms * round.requests, 0) / requests) * 100) / 100,
+    p99Ms: Math.max(...rounds.map((round) => round.p99Ms)),
+    maxMs: Math.max(...rounds.map((round) => round.maxMs)),
+    non2xx: sum('non2xx'),
+    errors: sum('errors'),
+    serverCpuPct: mean('serverCpuPct'),
+    workersCpuPct: mean('workersCpuPct'),
+    postgresCpuPct: mean('postgresCpuPct'),
+    serverRssMb: Math.max(...rounds.map((round) => round.serverRssMb)),
+    workersRssMb: Math.max(...rounds.map((round) => round.workersRssMb)),
+    loadAvg1m: mean('loadAvg1m'),
+    rounds: rounds.map(({ rps, p50Ms, p99Ms }) => ({ rps, p50Ms, p99Ms })),
+  };
 }
 
 async function serviceCursor(run, ordering, depth) {

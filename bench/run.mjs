@@ -244,7 +244,7 @@ async function httpScenario(label, server, postmasterPid, next) {
 async function sqlScenario(label, { pgbench, databaseUrl, postmasterPid, script, defines, rate }) {
   await quiesce();
   log(`${label}: 10 clients, ${options.seconds} s${rate ? ` at ${rate} tx/s (open loop)` : ''}`);
-  const writes = /INSERT INTO outbox/.test(script);
+  const writes = /INSERT INTO outbox/.test([script].flat().join('\n'));
   if (writes) await withClient(databaseUrl, (client) => client.query(HIDE_PGBENCH_EVENTS));
   try {
     const measuring = startMeasuring({ postmasterPid });

@@ -89,11 +89,12 @@ function updateValues(state) {
 
 /**
  * The list's page and total queries (the same the query handler runs), one after the other;
- * with `after` (a position, see listPosition), the keyset page a cursor names.
+ * with `after` (a position, see listPosition), the keyset page a cursor names. `prefix` keeps
+ * the defines of scripts run together apart.
  */
-export function listScript(counterpartyGuid, query, after) {
+export function listScript(counterpartyGuid, query, after, prefix = '') {
   const sql = listSql(counterpartyGuid, query, after);
-  const statements = merge([asPgbench(sql.page, 'p'), asPgbench(sql.total, 't')]);
+  const statements = merge([asPgbench(sql.page, `${prefix}p`), asPgbench(sql.total, `${prefix}t`)]);
   return { script: `${statements.sql};`, defines: statements.defines };
 }
 
