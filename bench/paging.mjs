@@ -25,7 +25,7 @@ export const RATE_TERMS = ['an', 'kowal', '12345'];
 /**
  * @param {string} name  one of PAGING_SCENARIOS
  * @param {object} run  what run.mjs provides: service, token, largest, pgbench, databaseUrl, postmasterPid, options,
- *   warmUpSeconds, listRequest, withPrefix, httpScenario, sqlScenario, quiesce, withClient, measure, log
+ *   warmUpSeconds, listRequest, withPrefix, sqlScenario, quiesce, withClient, measure, log
  */
 export function pagingScenario(name, run) {
   return { 'list-cursor': cursorDepth, 'list-walk': walks, 'list-search-rate': searchAtRate }[name](run);

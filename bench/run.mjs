@@ -195,7 +195,7 @@ async function main() {
     : null;
   const paging = {
     service, token: tokens.get(largest.guid), largest, pgbench, databaseUrl, postmasterPid, options, warmUpSeconds: WARM_UP_SECONDS,
-    listRequest, withPrefix, httpScenario, sqlScenario, quiesce, withClient, log,
+    listRequest, withPrefix, sqlScenario, quiesce, withClient, log,
     measure: () => startMeasuring({ serverPid: service.pid, workersPid: service.workersPid, postmasterPid }),
   };
   const results = [];
