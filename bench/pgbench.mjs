@@ -43,32 +43,51 @@ function literal(value) {
 }
 
 /**
- * Runs one pgbench script for `seconds` with `clients` connections.
- * @returns {Promise<{ transactions: number, tps: number, p50Ms: number, p99Ms: number, failed: number }>}
+ * Runs one pgbench script for `seconds` with `clients` connections; with `rate`, an open loop of
+ * that many transactions per second (Poisson arrivals), each latency counted from its scheduled
+ * start, so time spent waiting for a free client counts too. Given several scripts, each
+ * transaction runs one of them picked at random (equal weights), so they share the same moments
+ * and load; `scripts` then has each one's numbers (their defines must not share names).
+ * @returns {Promise<{ transactions: number, tps: number, p50Ms: number, p99Ms: number, failed: number,
+ *   scripts?: { transactions: number, tps: number, p50Ms: number, p99Ms: number, meanMs: number }[] }>}
  */
-export async function runPgbench({ binary, databaseUrl, script, defines = {}, clients, seconds, workDir }) {
+export async function runPgbench({ binary, databaseUrl, script, defines = {}, clients, seconds, rate, workDir }) {
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
-  const scriptFile = path.join(workDir, 'script.sql');
-  writeFileSync(scriptFile, `${script.trim()}\n`);
+  const scripts = [script].flat();
+  const scriptFiles = scripts.map((text, n) => {
+    const file = path.join(workDir, `script-${n}.sql`);
+    writeFileSync(file, `${text.trim()}\n`);
+    return file;
+  });
   const args = [
     '--no-vacuum', '--protocol=extended', `--client=${clients}`, `--jobs=${Math.min(clients, 2)}`, `--time=${seconds}`,
-    `--file=${scriptFile}`, '--log', `--log-prefix=${path.join(workDir, 'tx')}`,
+    ...(rate ? [`--rate=${rate}`] : []),
+    ...scriptFiles.map((file) => `--file=${file}@1`), '--log', `--log-prefix=${path.join(workDir, 'tx')}`,
     ...Object.entries(defines).flatMap(([name, value]) => ['-D', `${name}=${value}`]),
     databaseUrl,
   ];
   const { code, stdout, stderr } = await run(binary, args, workDir);
   if (code !== 0) throw new Error(`pgbench exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  const latencies = readdirSync(workDir)
+  const transactions = readdirSync(workDir)
     .filter((file) => file.startsWith('tx.'))
     .flatMap((file) => readFileSync(path.join(workDir, file), 'utf8').trim().split('\n'))
     .filter(Boolean)
-    // client_id transaction_no latency_us script_no epoch_s epoch_us
-    .map((line) => Number(line.split(' ')[2]) / 1000)
-    .sort((a, b) => a - b);
-  const at = (share) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] * 100) / 100 : NaN);
+    // client_id transaction_no latency_us script_no epoch_s epoch_us [schedule_lag_us]
+    .map((line) => line.split(' '))
+    .map((fields) => ({ ms: Number(fields[2]) / 1000, script: Number(fields[3]) }));
   const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
-  return { transactions: latencies.length, tps: Math.round(latencies.length / seconds), p50Ms: at(0.5), p99Ms: at(0.99), failed };
+  const all = { ...latencyStats(transactions.map(({ ms }) => ms), seconds), failed };
+  if (scripts.length === 1) return all;
+  return { ...all, scripts: scripts.map((_, n) => latencyStats(transactions.filter(({ script: no }) => no === n).map(({ ms }) => ms), seconds)) };
+}
+
+function latencyStats(latencies, seconds) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const round = (ms) => Math.round(ms * 100) / 100;
+  const at = (share) => (sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]) : NaN);
+  const meanMs = sorted.length ? round(sorted.reduce((sum, ms) => sum + ms, 0) / sorted.length) : NaN;
+  return { transactions: sorted.length, tps: Math.round(sorted.length / seconds), p50Ms: at(0.5), p99Ms: at(0.99), meanMs };
 }
 
 function run(binary, args, cwd) {

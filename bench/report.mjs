@@ -1,9 +1,10 @@
 // Writes a run's results: bench/results/<stamp>.json (everything measured) and <stamp>.md (one
-// table, with each target of issue #7 and whether this run met it).
+// table, a section per paging scenario, and each target of issues #7 and #14 and whether this
+// run met it).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Targets: each a check over a scenario's row → { target, met, actual }. */
+/** Targets: each a check over a scenario's row → { target, met, actual } (`passes` gets the actual value and the row). */
 const TARGETS = {
   create: [
     ['req/s ≥ 1.0× framework-free', (row) => ratio(row.ours?.rps, row.bare?.rps), (r) => r >= 1.0],
@@ -16,6 +17,18 @@ const TARGETS = {
   'list-filtered': [['p99 ≤ 50 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 50]],
   'list-search': [['p99 ≤ 150 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 150]],
   'list-offset': [['p99 ≤ 100 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 100]],
+  'list-cursor': [
+    ['service: a cursor page costs ≤ 1.3× page 1 (page-1 req/s ÷ cursor req/s)', (row) => ratio(row.ours?.rps, row.oursDeep?.rps), (r) => r <= 1.3],
+    ['pgbench: a cursor page costs ≤ 1.3× page 1 (cursor ÷ page-1 mean latency, interleaved)', (row) => ratio(row.sqlDeep?.meanMs, row.sql?.meanMs), (r) => r <= 1.3],
+  ],
+  'list-walk': [
+    [
+      'the cursor walk returns every customer once',
+      (row) => row.cursor && `${row.cursor.rows} rows, ${row.cursor.distinct} distinct, total ${row.cursor.total}`,
+      (_, row) => row.cursor.complete,
+    ],
+  ],
+  'list-search-rate': [['p99 ≤ 100 ms at a fixed arrival rate (open loop)', (row) => row.ours?.p99Ms, (ms) => ms <= 100]],
   'projection-lag': [
     [
       'lag p99 ≤ 200 ms',
@@ -31,15 +44,33 @@ function ratio(a, b) {
   return a === undefined || b === undefined || !b ? undefined : Math.round((a / b) * 100) / 100;
 }
 
+const nameOf = (row) => (row.variant === undefined ? row.scenario : `${row.scenario} ${row.variant}`);
+
+/** A row's measurements: [who, result, the service's result of the same kind (for "ours ÷ this")]. */
+function runsOf(row) {
+  if (row.scenario === 'list-cursor') {
+    return [
+      ['service, page 1', row.ours], [`service, cursor at ${row.depth.toLocaleString('en')}`, row.oursDeep],
+      // Interleaved in one run, each script has half of its transactions: no "ours ÷ this".
+      ['pgbench, page 1 (interleaved)', row.sql], [`pgbench, cursor at ${row.depth.toLocaleString('en')} (interleaved)`, row.sqlDeep],
+    ].filter(([, result]) => result);
+  }
+  if (row.scenario === 'list-search-rate') {
+    return [[`service at ${row.rate} req/s (open loop)`, row.ours], [`pgbench at ${row.rate} tx/s (open loop)`, row.sql]].filter(([, result]) => result);
+  }
+  if (row.scenario === 'list-walk') return [['walk by cursor, cold', row.cold], ['walk by cursor', row.cursor], ['walk by offset', row.offset]];
+  return [['service', row.ours], ['framework-free', row.bare, row.ours], ['pgbench (same SQL)', row.sql, row.ours]].filter(([, result]) => result);
+}
+
 export function evaluate(results) {
   const checks = results.flatMap((row) =>
     (TARGETS[row.scenario] ?? []).map(([target, actualOf, passes]) => {
       const actual = actualOf(row);
-      return { scenario: row.scenario, target, actual: actual ?? null, met: actual === undefined ? null : passes(actual) };
+      return { scenario: nameOf(row), target, actual: actual ?? null, met: actual === undefined ? null : passes(actual, row) };
     }),
   );
   // Per process: the API process and the workers process (relay + projector) each.
-  const peakRss = Math.max(0, ...results.flatMap((row) => [row.ours?.serverRssMb ?? 0, row.ours?.workersRssMb ?? 0]));
+  const peakRss = Math.max(0, ...results.flatMap(runsOf).flatMap(([, run]) => [run.serverRssMb ?? 0, run.workersRssMb ?? 0]));
   checks.push({ scenario: 'all', target: `service RSS ≤ ${RSS_LIMIT_MB} MB (each process)`, actual: peakRss, met: peakRss <= RSS_LIMIT_MB });
   return checks;
 }
@@ -71,12 +102,11 @@ function toMarkdown({ setup, results, checks }) {
     '| scenario | who | req/s | p50 ms | p99 ms | server CPU | workers CPU | PostgreSQL CPU | server RSS MB | workers RSS MB | non-2xx / failed | ours ÷ this (req/s) |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const row of results) {
-    const who = [['service', row.ours], ['framework-free', row.bare], ['pgbench (same SQL)', row.sql]].filter(([, r]) => r);
-    for (const [name, r] of who) {
+  for (const row of results.filter((result) => result.scenario !== 'list-walk')) {
+    for (const [name, r, ours] of runsOf(row)) {
       lines.push(
-        `| ${row.scenario} | ${name} | ${cell(r.rps)} | ${cell(r.p50Ms)} | ${cell(r.p99Ms)} | ${cell(r.serverCpuPct, '%')} | ${cell(r.workersCpuPct, '%')} | ` +
-          `${cell(r.postgresCpuPct, '%')} | ${cell(r.serverRssMb)} | ${cell(r.workersRssMb)} | ${cell(r.non2xx ?? r.failed)} | ${r === row.ours ? '' : cell(ratio(row.ours.rps, r.rps))} |`,
+        `| ${nameOf(row)} | ${name} | ${cell(r.rps)} | ${cell(r.p50Ms)} | ${cell(r.p99Ms)} | ${cell(r.serverCpuPct, '%')} | ${cell(r.workersCpuPct, '%')} | ` +
+          `${cell(r.postgresCpuPct, '%')} | ${cell(r.serverRssMb)} | ${cell(r.workersRssMb)} | ${cell(r.non2xx ?? r.failed)} | ${ours ? cell(ratio(ours.rps, r.rps)) : ''} |`,
       );
     }
     if (row.scenario === 'projection-lag') {
@@ -84,7 +114,71 @@ function toMarkdown({ setup, results, checks }) {
       lines.push(`| projection-lag | of which commit → Kafka (relay) | | ${row.ours.relayP50Ms} | ${row.ours.relayP99Ms} | | | | | | | |`);
     }
   }
-  lines.push('', '| scenario | target | this run | met |', '|---|---|---:|---|');
+  lines.push(...cursorSection(results), ...walkSection(results), ...searchRateSection(results));
+  lines.push('', '## Targets', '', '| scenario | target | this run | met |', '|---|---|---:|---|');
   for (const check of checks) lines.push(`| ${check.scenario} | ${check.target} | ${cell(check.actual)} | ${check.met === null ? 'not measured' : check.met ? 'yes' : '**no**'} |`);
   return `${lines.join('\n')}\n`;
+}
+
+function cursorSection(results) {
+  const rows = results.filter((row) => row.scenario === 'list-cursor');
+  if (!rows.length) return [];
+  const lines = [
+    '', `## Cursor depth ${rows[0].depth.toLocaleString('en')} vs page 1`, '',
+    'Same ordering, no filters, limit 50, with the total; measured side by side. Service: page 1 and the cursor page take ' +
+      `turns, ${rows[0].rounds} rounds each; cost = page-1 req/s ÷ cursor req/s (time per request at saturation); CPU per request = ` +
+      '(server + PostgreSQL CPU) ÷ req/s. pgbench: one run, each transaction page 1 or the cursor page at random; cost = cursor ÷ page-1 mean latency.', '',
+    '| ordering | who | page 1: req/s, p50 / p99 ms | cursor: req/s, p50 / p99 ms | cost ratio | CPU ms per request, page 1 → cursor |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
+  const cpuMs = (r) => (r.serverCpuPct === undefined ? null : Math.round(((r.serverCpuPct + r.postgresCpuPct) * 10) / r.rps * 100) / 100);
+  for (const row of rows) {
+    lines.push(`| ${row.variant} | service | ${row.ours.rps}, ${row.ours.p50Ms} / ${row.ours.p99Ms} | ${row.oursDeep.rps}, ${row.oursDeep.p50Ms} / ${row.oursDeep.p99Ms} | ` +
+      `${cell(ratio(row.ours.rps, row.oursDeep.rps))} | ${cell(cpuMs(row.ours))} → ${cell(cpuMs(row.oursDeep))} |`);
+    if (row.sql) {
+      lines.push(`| ${row.variant} | pgbench (interleaved) | ${row.sql.rps}, ${row.sql.p50Ms} / ${row.sql.p99Ms} (mean ${row.sql.meanMs}) | ` +
+        `${row.sqlDeep.rps}, ${row.sqlDeep.p50Ms} / ${row.sqlDeep.p99Ms} (mean ${row.sqlDeep.meanMs}) | ${cell(ratio(row.sqlDeep.meanMs, row.sql.meanMs))} | |`);
+    }
+  }
+  return lines;
+}
+
+function walkSection(results) {
+  const row = results.find((result) => result.scenario === 'list-walk');
+  if (!row) return [];
+  const seconds = (ms) => (ms / 1000).toFixed(1);
+  const walk = (name, w, note) =>
+    `| ${name} | ${w.pages} | ${w.rows.toLocaleString('en')} | ${seconds(w.wallMs)} | ${w.pageP50Ms} / ${w.pageP99Ms} | ${cell(w.serverCpuPct, '%')} | ${cell(w.postgresCpuPct, '%')} | ${note} |`;
+  const { offset } = row;
+  const offsetNote = offset.complete
+    ? 'ended within the budget'
+    : `stopped after ${seconds(offset.budgetMs)} s at page ${offset.pages} of ${offset.pagesNeeded}; whole walk extrapolated: **${seconds(offset.extrapolatedWallMs)} s** ` +
+      `(fit over the pages done: ${offset.fit.msPerPage} ms + ${offset.fit.msPer10kOffset} ms per 10,000 of offset, per page)`;
+  return [
+    '', `## Full walk of the largest counterparty, limit ${row.limit}`, '',
+    'One client, one page after another. CPU over the walk\'s wall time.', '',
+    '| walk | pages | customers | wall s | page p50 / p99 ms | server CPU | PostgreSQL CPU | note |', '|---|---:|---:|---:|---:|---:|---:|---|',
+    walk('by cursor, cold (first)', row.cold, `${row.cold.distinct.toLocaleString('en')} distinct of total ${row.cold.total.toLocaleString('en')}`),
+    walk('by cursor', row.cursor, `${row.cursor.distinct.toLocaleString('en')} distinct of total ${row.cursor.total.toLocaleString('en')}`),
+    walk('by offset', offset, offsetNote),
+    '', `By offset ÷ by cursor (wall time, whole walk): ${cell(ratio(offset.extrapolatedWallMs, row.cursor.wallMs))}×.`,
+  ];
+}
+
+function searchRateSection(results) {
+  const rows = results.filter((row) => row.scenario === 'list-search-rate');
+  if (!rows.length) return [];
+  const lines = [
+    '', `## search_string at ${rows[0].rate} requests/s (open loop)`, '',
+    'Poisson arrivals; latency from each request\'s scheduled time. pgbench runs the same page + total SQL with `--rate`.', '',
+    '| search_string | total | who | sent / answered | p50 ms | p99 ms | max ms | non-2xx / failed | late sends (max ms) | in flight (max) |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const total = row.ours.total === null ? '—' : `${row.ours.totalRelation === 'gte' ? '≥ ' : ''}${row.ours.total.toLocaleString('en')}`;
+    lines.push(`| ${row.variant} | ${total} | service | ${row.ours.sent} / ${row.ours.completed} | ${row.ours.p50Ms} | ${row.ours.p99Ms} | ${row.ours.maxMs} | ` +
+      `${row.ours.non2xx + row.ours.errors} | ${row.ours.sendLagMaxMs} | ${row.ours.maxInFlight} |`);
+    if (row.sql) lines.push(`| ${row.variant} | | pgbench | ${row.sql.transactions} | ${row.sql.p50Ms} | ${row.sql.p99Ms} | — | ${row.sql.failed} | | |`);
+  }
+  return lines;
 }

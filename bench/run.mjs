@@ -2,13 +2,15 @@
 // limits (pgbench running the same SQL; a framework-free node:http + pg server), on a seeded
 // database of 1,000,000 customers. Results: bench/results/<stamp>.{json,md} (see docs/performance.md).
 //
-//   npm run bench -- [--customers N] [--seconds S] [--connections C] [--only a,b] [--reuse] [--profile] [--heap-mb M]
+//   npm run bench -- [--customers N] [--seconds S] [--connections C] [--search-rate R] [--only a,b] [--reuse] [--profile] [--heap-mb M]
 //
+// --search-rate sets the arrival rate of list-search-rate (open loop, default 50 requests/s).
 // --profile starts both servers with --cpu-prof: .local/bench/profiles/*.cpuprofile, written
 // when they stop (open in Chrome DevTools, or summarise with bench/profile-summary.mjs).
 //
 // Everything runs locally and is bounded: every load lasts --seconds (default 20), the lag
-// scenario as long, and the whole run stops its servers on exit, Ctrl-C included.
+// scenario as long, a walk as long as one pass over the largest counterparty takes (the offset
+// walk at most 60 s), and the whole run stops its servers on exit, Ctrl-C included.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +27,7 @@ import { spawnWithWatchdog, stopChild } from '../scripts/local-stack/watchdog.mj
 import { ISSUER, pgOptions, root } from './compiled.mjs';
 import { httpLoad } from './http-load.mjs';
 import { startMeasuring } from './measure.mjs';
+import { CURSOR_DEPTH, PAGING_SCENARIOS, pagingScenario, RATE_TERMS } from './paging.mjs';
 import { findPgbench, runPgbench } from './pgbench.mjs';
 import { writeReport } from './report.mjs';
 import { counterpartiesFor, DEFAULT_CUSTOMERS, seed } from './seed.mjs';
@@ -37,7 +40,7 @@ const WARM_UP_SECONDS = 3;
 const SEARCH_TERM = 'kowal';
 /** Five digits that differ between runs, so the IBANs a run creates are new even with --reuse. */
 const RUN_TAG = String(Math.floor(Date.now() / 1000) % 100_000).padStart(5, '0');
-const SCENARIOS = ['create', 'update', 'list', 'list-filtered', 'list-search', 'list-offset', 'get-one', 'projection-lag'];
+const SCENARIOS = ['create', 'update', 'list', 'list-filtered', 'list-search', 'list-offset', 'get-one', 'projection-lag', ...PAGING_SCENARIOS];
 /**
  * pgbench's outbox rows carry one sample payload (its event_id is not the row's id): the relay
  * would publish them and the projector record each as malformed, a backlog that would spill
@@ -49,6 +52,8 @@ const HIDE_PGBENCH_EVENTS = `
     BEGIN NEW.published_at := now(); RETURN NEW; END $$;
   DROP TRIGGER IF EXISTS bench_pgbench_published ON outbox;
   CREATE TRIGGER bench_pgbench_published BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION bench_pgbench_published()`;
+/** Connections per pool of every server: as many as pgbench's clients. */
+const POOLS = { DATABASE_POOL_COMMANDS: '10', DATABASE_POOL_QUERIES: '10' };
 const SHOW_EVENTS = 'DROP TRIGGER IF EXISTS bench_pgbench_published ON outbox';
 
 const { values: flags } = parseArgs({
@@ -57,6 +62,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '32' },
     'lag-rate': { type: 'string', default: '300' },
+    'search-rate': { type: 'string', default: '50' },
     only: { type: 'string' },
     reuse: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -68,6 +74,7 @@ const options = {
   seconds: positive('seconds', 1),
   connections: positive('connections', 1),
   lagRate: positive('lag-rate', 1),
+  searchRate: positive('search-rate', 1),
   heapMb: positive('heap-mb', 64),
   scenarios: flags.only ? flags.only.split(',') : SCENARIOS,
 };
@@ -109,7 +116,13 @@ async function main() {
   // The service as ADR 4 deploys it: the API in one process, the relay and the projector in
   // another, so the event flow does not queue behind HTTP requests on one event loop.
   const main = path.join(root, 'dist/apps/customer-service/src/main.js');
-  const serviceEnv = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: stack.kafkaBrokers, AUTH_JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '1000000', API_PREFIX: '/api/v1' };
+  // The bench measures capacity, not the abuse limits: no per-client or per-tenant cap stops its
+  // load (each at its maximum).
+  const serviceEnv = {
+    DATABASE_URL: databaseUrl, KAFKA_BROKERS: stack.kafkaBrokers, AUTH_JWT_SECRET: secret, API_PREFIX: '/api/v1',
+    RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000', LISTS_PER_COUNTERPARTY: '1000',
+    ...POOLS,
+  };
   // Readiness is on each process's management listener; the workers open no public listener.
   const service = await startServer('service', [main], servicePort, '/api/v1', `http://127.0.0.1:${serviceManagementPort}/health/ready`, {
     ...serviceEnv, ROLES: 'api', MANAGEMENT_PORT: String(serviceManagementPort),
@@ -118,9 +131,6 @@ async function main() {
     ...serviceEnv, ROLES: 'relay,projector', MANAGEMENT_PORT: String(workersManagementPort),
   });
   service.workersPid = workers.pid;
-  const bare = await startServer('framework-free server', [path.join(root, 'bench/limits/bare-server.mjs')], barePort, '', `http://127.0.0.1:${barePort}/health`, {
-    DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: secret,
-  });
   const pgbench = findPgbench();
   if (!pgbench) log('pgbench not found (PostgreSQL client tools; PGBENCH=/path/to/pgbench): the SQL limits are skipped');
 
@@ -182,8 +192,23 @@ async function main() {
     },
   };
 
+  // Started only when a chosen scenario compares with it.
+  const bare = options.scenarios.some((name) => definitions[name]?.bare)
+    ? await startServer('framework-free server', [path.join(root, 'bench/limits/bare-server.mjs')], barePort, '', `http://127.0.0.1:${barePort}/health`, {
+      DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: secret, ...POOLS,
+    })
+    : null;
+  const paging = {
+    service, token: tokens.get(largest.guid), largest, pgbench, databaseUrl, postmasterPid, options, warmUpSeconds: WARM_UP_SECONDS,
+    listRequest, withPrefix, sqlScenario, quiesce, withClient, log,
+    measure: () => startMeasuring({ serverPid: service.pid, workersPid: service.workersPid, postmasterPid }),
+  };
   const results = [];
   for (const name of options.scenarios) {
+    if (PAGING_SCENARIOS.includes(name)) {
+      results.push(...(await pagingScenario(name, paging)));
+      continue;
+    }
     if (name === 'projection-lag') {
       results.push(await projectionLag({ databaseUrl, service, postmasterPid, createRequest }));
       continue;
@@ -202,6 +227,7 @@ async function main() {
       customers: options.customers, counterparties: counterparties.length, largestCounterparty: largest.size,
       connections: options.connections, seconds: options.seconds, warmUpSeconds: WARM_UP_SECONDS, poolMax: 10,
       pgbenchClients: 10, searchTerm: SEARCH_TERM, node: process.version, cores: os.cpus().length, heapMb: options.heapMb,
+      cursorDepth: CURSOR_DEPTH, searchRate: options.searchRate, searchRateTerms: RATE_TERMS,
     },
   });
   log(`results: ${files.map((file) => path.relative(root, file)).join(', ')}`);
@@ -220,15 +246,15 @@ async function httpScenario(label, server, postmasterPid, next) {
   return { ...result, ...usage };
 }
 
-async function sqlScenario(label, { pgbench, databaseUrl, postmasterPid, script, defines }) {
+async function sqlScenario(label, { pgbench, databaseUrl, postmasterPid, script, defines, rate }) {
   await quiesce();
-  log(`${label}: 10 clients, ${options.seconds} s`);
-  const writes = /INSERT INTO outbox/.test(script);
+  log(`${label}: 10 clients, ${options.seconds} s${rate ? ` at ${rate} tx/s (open loop)` : ''}`);
+  const writes = /INSERT INTO outbox/.test([script].flat().join('\n'));
   if (writes) await withClient(databaseUrl, (client) => client.query(HIDE_PGBENCH_EVENTS));
   try {
     const measuring = startMeasuring({ postmasterPid });
     const result = await runPgbench({
-      binary: pgbench, databaseUrl, script, defines, clients: 10, seconds: options.seconds, workDir: path.join(workDir, 'pgbench'),
+      binary: pgbench, databaseUrl, script, defines, clients: 10, seconds: options.seconds, rate, workDir: path.join(workDir, 'pgbench'),
     });
     const usage = measuring.stop();
     log(`${label}: ${result.tps} tx/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failed ${result.failed}`);
@@ -385,6 +411,6 @@ function positive(name, minimum) {
 }
 
 function usage(problem) {
-  process.stderr.write(`${problem}\nusage: npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--only ${SCENARIOS.join(',')}] [--reuse] [--profile] [--heap-mb M]\n`);
+  process.stderr.write(`${problem}\nusage: npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--search-rate R] [--only ${SCENARIOS.join(',')}] [--reuse] [--profile] [--heap-mb M]\n`);
   process.exit(2);
 }

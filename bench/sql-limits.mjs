@@ -4,7 +4,6 @@
 import { compiled } from './compiled.mjs';
 import { asPgbench } from './pgbench.mjs';
 
-
 const repository = compiled('customers/commands/persistence/customer.repository.js');
 const { outboxInsertSql } = compiled('outbox/outbox.writer.js');
 const { toOutboxMessages } = compiled('customers/commands/customer-events.js');
@@ -88,12 +87,40 @@ function updateValues(state) {
   ];
 }
 
-/** The list's page and total queries (the same the query handler runs), one after the other. */
-export function listScript(counterpartyGuid, query) {
-  const { filter, page } = parseCustomerListQuery(query);
-  const sql = customerListSql({ counterpartyGuid, branchGuid: null }, filter, page);
-  const statements = merge([asPgbench(sql.page, 'p'), asPgbench(sql.total, 't')]);
+/**
+ * The list's page and total queries (the same the query handler runs), one after the other;
+ * with `after` (a position, see listPosition), the keyset page a cursor names. `prefix` keeps
+ * the defines of scripts run together apart.
+ */
+export function listScript(counterpartyGuid, query, after, prefix = '') {
+  const sql = listSql(counterpartyGuid, query, after);
+  const statements = merge([asPgbench(sql.page, `${prefix}p`), asPgbench(sql.total, `${prefix}t`)]);
   return { script: `${statements.sql};`, defines: statements.defines };
+}
+
+/**
+ * Where a cursor after the `depth`-th customer of the list stands, read as the service reads it
+ * (customer-read.repository.ts): that row's ordering key and guid from the service's own page
+ * SQL, and the statement's snapshot as the walk's start.
+ * @returns {Promise<{ key: string | null, guid: string, snapshot: string }>}
+ */
+export async function listPosition(client, counterpartyGuid, query, depth) {
+  const sql = listSql(counterpartyGuid, { ...query, offset: String(depth - 1), limit: '1' });
+  const { rows: [row] } = await client.query(sql.page.text, sql.page.values);
+  if (!row) throw new Error(`the list has fewer than ${depth} customers`);
+  return { key: row.cursor_key, guid: row.customer_guid, snapshot: row.walk_snapshot };
+}
+
+/** The guid of the first customer after `after`, by the service's SQL (to check a cursor names the same place). */
+export async function firstAfter(client, counterpartyGuid, query, after) {
+  const sql = listSql(counterpartyGuid, { ...query, limit: '1' }, after);
+  const { rows: [row] } = await client.query(sql.page.text, sql.page.values);
+  return row?.customer_guid ?? null;
+}
+
+function listSql(counterpartyGuid, query, after) {
+  const { filter, page } = parseCustomerListQuery(query);
+  return customerListSql({ counterpartyGuid, branchGuid: null }, filter, after ? { ...page, after } : page);
 }
 
 /** GET one: the read model's row of a random sampled customer. */

@@ -37,7 +37,6 @@ const { branchForCreate, scopeOf } = compiled('auth/access');
 const { entityTag } = compiled('http/request-headers');
 const { INSERT_CUSTOMER_SQL, INSERT_ACCOUNT_SQL, insertCustomerValues, insertAccountValues } = compiled('customers/commands/persistence/customer.repository');
 const { outboxInsertSql } = compiled('outbox/outbox.writer');
-const { Problem } = rules;
 const { parseCustomerListQuery } = compiled('customers/queries/find-customers/customer-list.params');
 const { customerListSql } = compiled('customers/queries/find-customers/customer-list.sql');
 
@@ -52,7 +51,7 @@ const CONFLICT_BY_CONSTRAINT = {
   wallet_accounts_counterparty_iban_key: () => new IbanTakenError(),
 };
 
-let database; // DATABASE_URL, DATABASE_POOL_COMMANDS and the timeouts, read as the service reads them
+let database; // DATABASE_URL, the pool sizes and the timeouts, read as the service reads them
 try {
   if (!process.env.AUTH_JWT_SECRET) throw new Error('AUTH_JWT_SECRET is not set');
   database = loadDatabaseConfig(process.env);
@@ -61,15 +60,18 @@ try {
   process.exit(1);
 }
 const verifier = new TokenVerifier({ auth: { jwtSecret: process.env.AUTH_JWT_SECRET } });
-// The service's pool settings (database/typeorm-options.ts).
+// The service's pool settings (database/typeorm-options.ts). One pool for writes and lists, the
+// size of the service's queries pool: a scenario runs one kind of work at a time.
 const pool = new pg.Pool({
-  ...pgConnectionOptions(database), max: database.pools.commands, connectionTimeoutMillis: database.connectTimeoutMs,
+  ...pgConnectionOptions(database), max: database.pools.queries, connectionTimeoutMillis: database.connectTimeoutMs,
   statement_timeout: database.statementTimeoutMs, idle_in_transaction_session_timeout: database.statementTimeoutMs * 2,
   application_name: 'customer-service-bare',
 });
 pool.on('error', (error) => process.stderr.write(`bare server: idle database connection failed (${error.code ?? 'no code'})\n`));
 
-// Body fields → check; each returns the normalised value or a Problem (the service's rules).
+// Body fields → check; each returns the normalised value or a Problem (the service's field
+// rules, fields/field-rules.ts, fed as its request DTOs feed them).
+const { Problem } = rules;
 const isNullable = (check) => (value) => (value === null ? null : check(value));
 const notNull = (check) => (value) => (value === null ? new Problem('must not be null') : check(value));
 const aString = (read) => (value) => (typeof value === 'string' ? read(value) : new Problem('must be a string'));

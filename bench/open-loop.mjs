@@ -1,0 +1,113 @@
+// HTTP requests for the scenarios autocannon cannot drive: an open-loop load at a fixed arrival
+// rate, and single requests whose reply the scenario reads (walks, cursors).
+//
+// Why not autocannon's `overallRate`: autocannon 9 splits the rate over its connections, and
+// each connection sends its share of a second back to back, each request after the previous
+// reply, then pauses until the next one-second tick. That is a closed loop with a budget: the
+// whole second's requests arrive in a burst at its start, and a slow server lowers the rate
+// instead of queueing requests, so the latencies miss the wait a real client would see.
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Sends `rate` requests per second for `seconds`, each at its scheduled time whether or not
+ * earlier ones have been answered (one connection each when needed). Arrivals are a Poisson
+ * process, as pgbench's `--rate` schedules them, so the service and its SQL limit see the same
+ * arrival pattern. A request's latency runs from its scheduled time to the end of its reply, so
+ * any delay in sending it (the generator itself falling behind) counts against it too.
+ * @param {{ baseUrl: string, next: () => { path: string, headers?: object }, rate: number, seconds: number }} options
+ * @returns {Promise<{ sent: number, completed: number, rate: number, p50Ms: number, p99Ms: number, maxMs: number,
+ *   non2xx: number, errors: number, statuses: object, sendLagMaxMs: number, maxInFlight: number, firstBody: string | null }>}
+ */
+export async function openLoad({ baseUrl, next, rate, seconds }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const latencies = [];
+  const statuses = {};
+  let [errors, inFlight, maxInFlight, sendLagMaxMs, firstBody] = [0, 0, 0, 0, null];
+  const replies = [];
+  const started = performance.now();
+  for (let at = nextArrival(0, rate); at < seconds * 1000; at = nextArrival(at, rate)) {
+    const scheduled = started + at;
+    const wait = scheduled - performance.now();
+    if (wait > 0) await sleep(wait);
+    sendLagMaxMs = Math.max(sendLagMaxMs, performance.now() - scheduled);
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    replies.push(
+      getText(agent, baseUrl, next()).then(
+        ({ status, body }) => {
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (status >= 200 && status < 300) {
+            latencies.push(performance.now() - scheduled);
+            firstBody ??= body;
+          }
+        },
+        () => (errors += 1),
+      ).finally(() => (inFlight -= 1)),
+    );
+  }
+  await Promise.all(replies);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const non2xx = Object.entries(statuses).filter(([status]) => !status.startsWith('2')).reduce((sum, [, count]) => sum + count, 0);
+  return {
+    sent: replies.length,
+    completed: latencies.length,
+    rate: Math.round((replies.length / seconds) * 10) / 10,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    maxMs: percentile(latencies, 1),
+    non2xx,
+    errors,
+    statuses,
+    sendLagMaxMs: round(sendLagMaxMs),
+    maxInFlight,
+    firstBody,
+  };
+}
+
+/** Exponential gaps: a Poisson process of `rate` per second. */
+function nextArrival(at, rate) {
+  return at - (Math.log(1 - Math.random()) * 1000) / rate;
+}
+
+/**
+ * A client for one request at a time (walks, cursors): `get(path)` → { status, json, ms }, the
+ * time running from sending the request to the end of its parsed reply.
+ */
+export function jsonClient({ baseUrl, headers }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return {
+    async get(path) {
+      const startedAt = performance.now();
+      const { status, body } = await getText(agent, baseUrl, { path, headers });
+      const json = JSON.parse(body);
+      return { status, json, ms: performance.now() - startedAt };
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+function getText(agent, baseUrl, { path, headers = {} }) {
+  return new Promise((resolve, reject) => {
+    const request = http.get(new URL(path, baseUrl), { agent, headers, timeout: REQUEST_TIMEOUT_MS }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`no reply in ${REQUEST_TIMEOUT_MS} ms`)));
+    request.on('error', reject);
+  });
+}
+
+/** The value at `share` of sorted `values` (nearest rank), in ms with two decimals; NaN when empty. */
+export function percentile(sorted, share) {
+  if (!sorted.length) return NaN;
+  return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))]);
+}
+
+const round = (ms) => Math.round(ms * 100) / 100;
