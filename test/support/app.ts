@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '../../apps/customer-service/src/config/app-config';
 import { RuntimeOptions } from '../../apps/customer-service/src/config/config.module';
-import { createApp, startListening } from '../../apps/customer-service/src/http/create-app';
+import { createApp, startListening } from '../../apps/customer-service/src/create-app';
 import { defaultAuthorization } from './tokens';
 
 export interface RunningApp {
