@@ -31,7 +31,7 @@ beforeAll(async () => {
   });
   db = new Client({ connectionString: scratch.url });
   await db.connect();
-}, 90_000);
+}, 360_000);
 afterAll(async () => {
   await service?.close();
   await db?.end();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
+import { call, callRetrying, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { withDb } from './support/db';
 
 let service: RunningApp;
@@ -169,7 +169,7 @@ describe('PUT /counterparty/{c}/customers/{customer_guid}', () => {
     const counterparty = newCounterparty();
     const { customer_guid } = await createCustomer(counterparty);
     const replies = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => call('PUT', `${customersUrl(counterparty)}/${customer_guid}`, { kyc_level: i + 1 }, { 'If-Match': '"1"' })),
+      Array.from({ length: 50 }, (_, i) => callRetrying('PUT', `${customersUrl(counterparty)}/${customer_guid}`, { kyc_level: i + 1 }, { 'If-Match': '"1"' })),
     );
     const winners = replies.filter((r) => r.status === 200);
     expect(winners).toHaveLength(1);

@@ -80,3 +80,24 @@ export async function call(
   }
   return { status: response.status, headers: response.headers, text, json };
 }
+
+/**
+ * `call` as a well-behaved client makes it: a 503 (the service shedding load, before any work
+ * is committed) or a 429 is retried after its `Retry-After`, up to `attempts` times. For tests
+ * whose property is not about overload (isolation, optimistic concurrency) but that send enough
+ * at once that a loaded machine can make the service shed some of it.
+ */
+export async function callRetrying(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  attempts = 10,
+): Promise<Reply> {
+  for (let attempt = 1; ; attempt++) {
+    const reply = await call(method, url, body, headers);
+    if ((reply.status !== 503 && reply.status !== 429) || attempt >= attempts) return reply;
+    const retryAfterSeconds = Number(reply.headers.get('retry-after') ?? '1');
+    await new Promise((resolve) => setTimeout(resolve, Math.min(Number.isFinite(retryAfterSeconds) ? retryAfterSeconds : 1, 5) * 1000));
+  }
+}

@@ -27,13 +27,13 @@ export interface SecuredStack extends DedicatedKafka {
   plainUsers: Record<string, string>;
 }
 
-/** A single-node broker for one test file, on free ports (~4 s to start). */
-export function startDedicatedKafka(timeoutMs = 60_000): Promise<DedicatedKafka> {
+/** A single-node broker for one test file, on free ports (~4 s to start on a quiet machine; the bound is only against a hang). */
+export function startDedicatedKafka(timeoutMs = 300_000): Promise<DedicatedKafka> {
   return startDedicated({}, timeoutMs);
 }
 
 /** A secured PostgreSQL and broker for one test file, started together (~8 s). */
-export function startSecuredStack(timeoutMs = 150_000): Promise<SecuredStack> {
+export function startSecuredStack(timeoutMs = 300_000): Promise<SecuredStack> {
   return startDedicated({ secured: true }, timeoutMs);
 }
 
