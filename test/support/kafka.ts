@@ -59,7 +59,7 @@ export async function readWholeTopic(
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`topic not read to its end within ${timeoutMs} ms`)), timeoutMs);
       void consumer.run({
-        eachBatch: async ({ batch }) => {
+        eachBatch: ({ batch }) => {
           for (const message of batch.messages) {
             const offset = Number(message.offset);
             if (offset >= (remaining.get(batch.partition) ?? 0)) continue;
@@ -79,6 +79,7 @@ export async function readWholeTopic(
             // coordinator connection open.
             setImmediate(resolve);
           }
+          return Promise.resolve();
         },
       });
     });
