@@ -8,7 +8,7 @@ import { customerListSql } from './customer-list.sql';
  * Plans of the main list queries, pinned: on a large counterparty (6,000 customers among
  * 18,000) and on a small one (20), with fresh statistics, every page and count query reads
  * customer_list_view through an index, never a sequential scan; the default page and each
- * ordering walk their own ordering index. No planner switches are touched.
+ * ordering walk their own ordering index. No planner switches are touched, but in one test (said there).
  */
 const LARGE = randomUUID();
 const SMALL = randomUUID();
@@ -46,7 +46,12 @@ interface PlanNode {
 }
 
 async function plan(text: string, values: unknown[]): Promise<PlanNode[]> {
-  const [{ 'QUERY PLAN': [root] }] = await dataSource.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
+  return planRows(await dataSource.query(`EXPLAIN (FORMAT JSON) ${text}`, values));
+}
+
+/** The nodes of an EXPLAIN (FORMAT JSON) result, depth first. */
+function planRows(rows: { 'QUERY PLAN': { Plan: PlanNode }[] }[]): PlanNode[] {
+  const [{ 'QUERY PLAN': [root] }] = rows;
   const nodes: PlanNode[] = [];
   const walk = (node: PlanNode) => {
     nodes.push(node);
@@ -120,13 +125,18 @@ describe.each([
     const nodes = onView(await plan(sql.total.text, sql.total.values));
     expect(nodes.map((node) => node['Node Type'])).not.toContain('Index Only Scan');
     expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
-  });
-
-  it('the capped total of a search too short for a trigram may filter the created_at index, which includes search_text', async () => {
-    const sql = customerListSql(scope(), { is_disabled: false, search_string: 'us' }, page());
-    expect(sql.total.text).toMatch(/^SELECT count\(1\)/);
-    const names = onView(await plan(sql.total.text, sql.total.values)).map((node) => `${node['Node Type']} ${node['Index Name'] ?? ''}`);
-    if (counterparty === LARGE) expect(names).toContain('Index Only Scan customer_list_view_created_at_idx');
+    // The one place this file touches planner switches: with bitmap and sequential scans off,
+    // the filtered index-only scan of the created_at index is what the planner takes when the
+    // count allows it (at 1,000,000 customers it took it by itself, 3× slower than the GIN
+    // plan: docs/performance.md round 4); the count must not allow it.
+    // Vacuumed, as autovacuum keeps it: index-only scans are costed by the visibility map.
+    await dataSource.query('VACUUM customer_list_view');
+    const withoutBitmaps = await dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_bitmapscan = off');
+      await manager.query('SET LOCAL enable_seqscan = off');
+      return planRows(await manager.query(`EXPLAIN (FORMAT JSON) ${sql.total.text}`, sql.total.values));
+    });
+    expect(onView(withoutBitmaps).map((node) => node['Node Type'])).not.toContain('Index Only Scan');
   });
 
   it('the unfiltered total is a customer_counts lookup', async () => {
