@@ -88,6 +88,8 @@ export interface KafkaConfig {
   clientId: string;
   eventsTopic: string;
   eventsPartitions: number;
+  /** How long the events topic keeps events (`retention.ms`, set when the service creates it): a consumer further behind must bootstrap again. */
+  eventsRetentionHours: number;
   /** The compacted topic of each customer's latest snapshot (ADR 8); as many partitions as the events topic. */
   snapshotsTopic: string;
   /**
@@ -180,6 +182,7 @@ export function loadConfig(env: Env): AppConfig {
       clientId: text(env, 'KAFKA_CLIENT_ID', 'customer-service'),
       eventsTopic: topicName(env),
       eventsPartitions: integer(env, 'EVENTS_PARTITIONS', 6, 1, 1000),
+      eventsRetentionHours: integer(env, 'EVENTS_RETENTION_HOURS', 168, 1, 24 * 366 * 10),
       snapshotsTopic: kafkaName(env, 'SNAPSHOTS_TOPIC', snapshotsTopicFor(topicName(env)), 'a Kafka topic name'),
       relayTransactionalId: kafkaName(env, 'RELAY_TRANSACTIONAL_ID', relayTransactionalIdFor(env), 'a Kafka transactional id'),
       ...kafkaSecurity(env),

@@ -64,11 +64,11 @@ export class TopicProvisioner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async provision(): Promise<void> {
-    const { eventsTopic: topic, eventsPartitions: numPartitions, snapshotsTopic } = this.config.kafka;
+    const { eventsTopic: topic, eventsPartitions: numPartitions, eventsRetentionHours: retentionHours, snapshotsTopic } = this.config.kafka;
     const admin = await this.client.connectedAdmin();
     const created = await admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic, numPartitions, replicationFactor: -1 }],
+      topics: [{ topic, numPartitions, replicationFactor: -1, configEntries: [{ name: 'retention.ms', value: String(retentionHours * 3_600_000) }] }],
     });
     this.logger.log(created ? `created topic ${topic} (${numPartitions} partitions)` : `topic ${topic} exists`);
     // Keyed and partitioned exactly like the events topic (ADR 8): as many partitions as it

@@ -81,7 +81,7 @@ export class RelaySession {
     const { rows } = await this.client.query<LatestSnapshotRow>(
       `SELECT DISTINCT ON (aggregateid) id, aggregateid, (payload->'customer')::text AS snapshot,
               payload->>'occurred_at' AS occurred_at, created_at
-         FROM outbox WHERE aggregateid = ANY($1::text[]) ORDER BY aggregateid, seq DESC`,
+         FROM outbox WHERE aggregateid = ANY($1::text[]) AND payload ? 'customer' ORDER BY aggregateid, seq DESC`,
       [aggregateIds],
     );
     return rows;
