@@ -28,6 +28,11 @@ export default tseslint.config(
     rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
   },
   {
+    // A setupFilesAfterEnv module: Jest provides `jest` as a global there.
+    files: ['test/stack/slow-test-timeout.js'],
+    languageOptions: { globals: { jest: 'readonly' } },
+  },
+  {
     files: ['jest.config.js', 'test/stack/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
   },

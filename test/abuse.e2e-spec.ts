@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
 import { call, ISSUER } from './support/app';
 import { withDb } from './support/db';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
@@ -47,7 +48,7 @@ beforeAll(async () => {
   });
   // Every tenant calls from an address of its own (its integration gateway).
   bHeaders = { authorization: `Bearer ${await mintToken({ counterparty: tenantB, sub: 'steady-employee' })}`, 'x-forwarded-for': '192.0.2.20' };
-  const created = await call('POST', customersUrl(tenantB), { ...create, name: 'Steady' }, bHeaders);
+  const created = await call<CreatedCustomerResponse>('POST', customersUrl(tenantB), { ...create, name: 'Steady' }, bHeaders);
   bCustomer = created.json.customer_guid;
   expect((await call('GET', `${customersUrl(tenantB)}/${bCustomer}?min_version=1`, undefined, bHeaders)).status).toBe(200);
 }, 120_000);
@@ -121,7 +122,7 @@ async function startAbuse(): Promise<Abuse> {
     stop: async () => {
       child.stdin.end();
       await exited;
-      return JSON.parse(/result (.*)/.exec(output)![1]);
+      return JSON.parse(/result (.*)/.exec(output)![1]) as Record<string, Record<string, number>>;
     },
   };
 }

@@ -1,3 +1,5 @@
+import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
+import { ErrorBodyDto } from '../apps/customer-service/src/http/error-body.dto';
 import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { withDb } from './support/db';
 import { expectErrorBody } from './support/error-body';
@@ -9,7 +11,7 @@ let customer: string;
 beforeAll(async () => {
   service = await startApp({ ROLES: 'api' });
   counterparty = newCounterparty();
-  const created = await call('POST', `${service.api}/counterparty/${counterparty}/customers`, { asset_code: 'EURC', asset_issuer: ISSUER, login: 'taken', iban: 'DE89370400440532013000' });
+  const created = await call<CreatedCustomerResponse>('POST', `${service.api}/counterparty/${counterparty}/customers`, { asset_code: 'EURC', asset_issuer: ISSUER, login: 'taken', iban: 'DE89370400440532013000' });
   customer = created.json.customer_guid;
 });
 afterAll(async () => {
@@ -93,13 +95,13 @@ describe('bad input gets the documented 4xx error body', () => {
     const ownToken = `Bearer ${await mintToken({ counterparty })}`;
     const headers = Object.fromEntries(Object.entries(rawHeaders).map(([k, v]) => [k, v === OWN_TOKEN ? ownToken : v]));
     const url = `${service.api}/counterparty/${path.replace('{c}', counterparty).replace('{other}', newCounterparty()).replace('{u}', customer)}`;
-    const reply = await call(method, url, body, headers);
+    const reply = await call<ErrorBodyDto>(method, url, body, headers);
     expectErrorBody(reply, status, code);
-    if (field) expect(reply.json.details.map((d: { field: string }) => d.field)).toContain(field);
+    if (field) expect(reply.json.details.map((d) => d.field)).toContain(field);
   });
 
   it('left the customer untouched after every refused change', async () => {
-    const row = await withDb(async (db) => (await db.query('SELECT version, kyc_level, login FROM customers WHERE guid = $1', [customer])).rows[0]);
+    const row = await withDb(async (db) => (await db.query<{ version: number; kyc_level: number; login: string | null }>('SELECT version, kyc_level, login FROM customers WHERE guid = $1', [customer])).rows[0]);
     expect(row).toEqual({ version: 1, kyc_level: 0, login: 'taken' });
   });
 });

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { CreatedCustomerResponse, CustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
+import { ErrorBodyDto } from '../apps/customer-service/src/http/error-body.dto';
 import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { withDb } from './support/db';
 import { expectErrorBody } from './support/error-body';
@@ -23,21 +25,21 @@ const minimal = { asset_code: 'EURC', asset_issuer: ISSUER };
 const customersUrl = (counterparty: string) => `${service.api}/counterparty/${counterparty}/customers`;
 
 async function create(counterparty: string, body: object = {}) {
-  const reply = await call('POST', customersUrl(counterparty), { ...minimal, ...body });
+  const reply = await call<CreatedCustomerResponse>('POST', customersUrl(counterparty), { ...minimal, ...body });
   expect(reply.status).toBe(200);
-  return reply.json.customer_guid as string;
+  return reply.json.customer_guid;
 }
 
 async function projected(counterparty: string, customer: string, version = 1) {
-  const reply = await call('GET', `${customersUrl(counterparty)}/${customer}?min_version=${version}`);
+  const reply = await call<CustomerResponse>('GET', `${customersUrl(counterparty)}/${customer}?min_version=${version}`);
   expect(reply.status).toBe(200);
   return reply.json;
 }
 
 const writeRow = (customer: string) =>
-  withDb(async (db) => (await db.query('SELECT version, name, branch_guid FROM customers WHERE guid = $1', [customer])).rows[0]);
+  withDb(async (db) => (await db.query<{ version: number; name: string | null; branch_guid: string | null }>('SELECT version, name, branch_guid FROM customers WHERE guid = $1', [customer])).rows[0]);
 const outboxPayloads = (customer: string) =>
-  withDb(async (db) => (await db.query('SELECT payload::text AS payload FROM outbox WHERE aggregateid = $1 ORDER BY seq', [customer])).rows.map((r) => r.payload as string));
+  withDb(async (db) => (await db.query<{ payload: string }>('SELECT payload::text AS payload FROM outbox WHERE aggregateid = $1 ORDER BY seq', [customer])).rows.map((r) => r.payload));
 
 describe('Authorization header', () => {
   it.each(['bearer', 'BEARER', 'Bearer  '])('accepts the scheme written %p (RFC 9110: case-insensitive, one or more spaces)', async (scheme) => {
@@ -57,7 +59,7 @@ describe('paths as URL builders write them', () => {
     const customer = await create(counterparty);
     expect((await call('POST', `${customersUrl(counterparty)}/`, minimal)).status).toBe(200);
     await projected(counterparty, customer);
-    expect((await call('GET', `${customersUrl(counterparty)}/${customer}/accounts/`)).json.total).toBe(1);
+    expect((await call<{ total: number }>('GET', `${customersUrl(counterparty)}/${customer}/accounts/`)).json.total).toBe(1);
   });
 });
 
@@ -65,7 +67,7 @@ describe('unknown query parameters, on every route', () => {
   it('refuses PUT ?dry_run=true and applies nothing', async () => {
     const counterparty = newCounterparty();
     const customer = await create(counterparty, { name: 'Before' });
-    const reply = await call('PUT', `${customersUrl(counterparty)}/${customer}?dry_run=true`, { name: 'After' });
+    const reply = await call<ErrorBodyDto>('PUT', `${customersUrl(counterparty)}/${customer}?dry_run=true`, { name: 'After' });
     expectErrorBody(reply, 400, 'VALIDATION_FAILED');
     expect(reply.json.details).toEqual([{ field: 'dry_run', message: 'is not a known query parameter' }]);
     expect(await writeRow(customer)).toMatchObject({ version: 1, name: 'Before' });
@@ -76,7 +78,7 @@ describe('unknown query parameters, on every route', () => {
     expectErrorBody(await call('POST', `${customersUrl(counterparty)}?async=1`, minimal), 400, 'VALIDATION_FAILED');
     const customer = await create(counterparty);
     expectErrorBody(await call('POST', `${customersUrl(counterparty)}/${customer}/accounts?x=1`, {}), 400, 'VALIDATION_FAILED');
-    const counts = await withDb(async (db) => (await db.query('SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1', [counterparty])).rows[0].n);
+    const counts = await withDb(async (db) => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1', [counterparty])).rows[0].n);
     expect(counts).toBe(1);
     expect((await writeRow(customer)).version).toBe(1);
   });
@@ -84,7 +86,7 @@ describe('unknown query parameters, on every route', () => {
   it('refuses them on the GETs, naming each', async () => {
     const counterparty = newCounterparty();
     const customer = await create(counterparty);
-    const one = await call('GET', `${customersUrl(counterparty)}/${customer}?expand=accounts`);
+    const one = await call<ErrorBodyDto>('GET', `${customersUrl(counterparty)}/${customer}?expand=accounts`);
     expectErrorBody(one, 400, 'VALIDATION_FAILED');
     expect(one.json.details).toEqual([{ field: 'expand', message: 'is not a known query parameter' }]);
     expectErrorBody(await call('GET', `${customersUrl(counterparty)}/${customer}/accounts?page=2`), 400, 'VALIDATION_FAILED');
@@ -118,10 +120,10 @@ describe('text that is not well-formed Unicode', () => {
     ['a lone surrogate in a field name', '{"asset_code":"EURC","asset_issuer":"ISSUER","\\ud800":1}', 'body'],
   ])('refuses %s with 400 and writes nothing', async (_what, body, field) => {
     const counterparty = newCounterparty();
-    const reply = await call('POST', customersUrl(counterparty), body.replace('ISSUER', ISSUER));
+    const reply = await call<ErrorBodyDto>('POST', customersUrl(counterparty), body.replace('ISSUER', ISSUER));
     expectErrorBody(reply, 400, 'VALIDATION_FAILED');
-    expect(reply.json.details.map((d: { field: string }) => d.field)).toEqual([field]);
-    const count = await withDb(async (db) => (await db.query('SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1', [counterparty])).rows[0].n);
+    expect(reply.json.details.map((d) => d.field)).toEqual([field]);
+    const count = await withDb(async (db) => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1', [counterparty])).rows[0].n);
     expect(count).toBe(0);
   });
 
@@ -143,7 +145,7 @@ describe('text that is not well-formed Unicode', () => {
 
 describe('JSON bodies as other stacks send them', () => {
   it('refuses a field given twice as INVALID_JSON', async () => {
-    const reply = await call('POST', customersUrl(newCounterparty()), `{"asset_code":"EURC","asset_issuer":"${ISSUER}","name":"a","name":"b"}`);
+    const reply = await call<ErrorBodyDto>('POST', customersUrl(newCounterparty()), `{"asset_code":"EURC","asset_issuer":"${ISSUER}","name":"a","name":"b"}`);
     expectErrorBody(reply, 400, 'INVALID_JSON');
     expect(reply.json.error).toBe('Request body has a field more than once.');
   });
@@ -196,9 +198,9 @@ describe('query strings as other stacks send them', () => {
   });
 
   const totalOf = async (query: string) => {
-    const reply = await call('GET', `${customersUrl(counterparty)}?${query}`);
+    const reply = await call<{ total: number }>('GET', `${customersUrl(counterparty)}?${query}`);
     expect(reply.status).toBe(200);
-    return reply.json.total as number;
+    return reply.json.total;
   };
 
   it('reads phone_numbers=+380… with the + unencoded (a space after form decoding) as +380…', async () => {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
 import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { expectErrorBody } from './support/error-body';
 
@@ -13,7 +14,7 @@ beforeAll(async () => {
   // Every fuzzed body must reach validation and the handlers, not the per-employee rate limit.
   service = await startApp({ ROLES: 'api', RATE_LIMIT_PER_MINUTE: '100000' });
   base = `${service.api}/counterparty/${newCounterparty()}/customers`;
-  customer = (await call('POST', base, { asset_code: 'EURC', asset_issuer: ISSUER })).json.customer_guid;
+  customer = (await call<CreatedCustomerResponse>('POST', base, { asset_code: 'EURC', asset_issuer: ISSUER })).json.customer_guid;
 });
 afterAll(async () => {
   await service?.close();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { ErrorBodyDto } from '../apps/customer-service/src/http/error-body.dto';
 import { call, RunningApp, startApp } from './support/app';
 import { brokerPid, stopBroker, withBrokerExclusive } from './support/broker-outage';
 import { expectErrorBody } from './support/error-body';
@@ -31,6 +32,12 @@ const databaseName = () => new URL(scratch.url).pathname.slice(1);
 const ready = () => call('GET', `${service.management}/health/ready`);
 const isReady = async () => (await ready()).status === 200;
 
+/** As much of the OpenAPI document as these tests read. */
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
+}
+
 /** Failure bodies give stable reasons only: no host, port, URL or driver message. */
 function expectNothingInternal(text: string): void {
   expect(text).not.toMatch(/127\.0\.0\.1|localhost|:\d{4,5}\b|ECONN|ETIMEDOUT|postgres(ql)?:\/\/|timeout|terminat/i);
@@ -60,7 +67,7 @@ describe('management listener', () => {
     await waitFor('readiness', isReady, 30_000);
     const replies = await Promise.all(Array.from({ length: 200 }, () => ready()));
     expect(replies.map((reply) => reply.status)).toEqual(replies.map(() => 200));
-    const { rows } = await admin.query(
+    const { rows } = await admin.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'customer-service-health'`,
       [databaseName()],
     );
@@ -77,7 +84,7 @@ describe('management listener', () => {
       expectErrorBody(reply, 503, 'NOT_READY');
       expect(reply.headers.get('retry-after')).toBe('5');
       // This process runs the relay: without the database its backlog is unknown too.
-      expect(reply.json.details).toEqual([
+      expect((reply.json as ErrorBodyDto).details).toEqual([
         { field: 'database', message: 'database: unreachable' },
         { field: 'outbox', message: 'outbox: backlog unknown' },
       ]);
@@ -97,7 +104,7 @@ describe('management listener', () => {
       await waitFor('readiness to fail', async () => (await ready()).status === 503, 15_000);
       const reply = await ready();
       expectErrorBody(reply, 503, 'NOT_READY');
-      expect(reply.json.details).toEqual([{ field: 'kafka', message: 'kafka: unreachable' }]);
+      expect((reply.json as ErrorBodyDto).details).toEqual([{ field: 'kafka', message: 'kafka: unreachable' }]);
       expectNothingInternal(reply.text);
     } finally {
       resume();
@@ -107,7 +114,7 @@ describe('management listener', () => {
 
   it('serves the OpenAPI document of the API', async () => {
     expect((await call('GET', `${service.management}/docs`)).status).toBe(200);
-    const document = (await call('GET', `${service.management}/docs-json`)).json;
+    const document = (await call<OpenApiDocument>('GET', `${service.management}/docs-json`)).json;
     const paths = Object.keys(document.paths);
     expect(paths).toEqual(
       expect.arrayContaining([

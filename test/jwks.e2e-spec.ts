@@ -86,7 +86,7 @@ describe('tokens verified with the identity provider JWKS', () => {
     // Within 30 s of the last fetch the unknown kid is refused (jose's cooldown: a flood of made-up
     // kids cannot make the service hammer the provider); then the JWKS is fetched again.
     const deadline = Date.now() + 45_000;
-    let status = 0;
+    let status: number;
     while ((status = (await post(counterparty, bearer)).status) !== 200 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

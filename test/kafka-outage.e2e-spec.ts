@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { checkDelivery, outboxEntries } from './support/delivery-check';
 import { headerErrors, valueErrors } from './support/event-contract';
+import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
+import { ErrorBodyDto } from '../apps/customer-service/src/http/error-body.dto';
 import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { DedicatedKafka, startDedicatedKafka } from './support/dedicated-kafka';
 import { readWholeTopic } from './support/kafka';
@@ -31,7 +33,7 @@ beforeAll(async () => {
   });
   db = new Client({ connectionString: scratch.url });
   await db.connect();
-}, 90_000);
+}, 360_000);
 afterAll(async () => {
   await service?.close();
   await db?.end();
@@ -47,7 +49,7 @@ function stopBroker(): () => void {
 
 /** One customer's life: created, then changed nine times, each write waiting for the last. */
 async function customerWrites(customersUrl: string, index: number): Promise<number[]> {
-  const created = await call('POST', customersUrl, { asset_code: 'EURC', asset_issuer: ISSUER, login: `outage-${index}` });
+  const created = await call<CreatedCustomerResponse>('POST', customersUrl, { asset_code: 'EURC', asset_issuer: ISSUER, login: `outage-${index}` });
   const statuses = [created.status];
   for (let level = 1; created.status === 200 && level < WRITES_PER_CUSTOMER; level++) {
     statuses.push((await call('PUT', `${customersUrl}/${created.json.customer_guid}`, { kyc_level: level })).status);
@@ -93,14 +95,14 @@ it(
     expect(backlogAtResume).toBe(CUSTOMERS * WRITES_PER_CUSTOMER);
     // Readiness of a relay process reports the lag (and the broker) while Kafka is away.
     expect(readyDuringOutage.status).toBe(503);
-    expect(readyDuringOutage.json.details.map((detail: { field: string }) => detail.field)).toContain('outbox');
+    expect((readyDuringOutage.json as ErrorBodyDto).details.map((detail) => detail.field)).toContain('outbox');
 
     const messages = await readWholeTopic(topic, { timeoutMs: 60_000, brokers: kafka.brokers });
     const entries = await outboxEntries(db);
     const report = checkDelivery(entries, messages);
     expect(report).toMatchObject({ lost: [], unexpected: [], outOfOrder: [], misrouted: [] });
     const invalid = messages
-      .map((message) => [...headerErrors(message.headers), ...valueErrors(message.headers.ce_type, JSON.parse(message.value))])
+      .map((message) => [...headerErrors(message.headers), ...valueErrors(message.headers.ce_type, JSON.parse(message.value) as unknown)])
       .filter((problems) => problems.length > 0);
     expect(invalid).toEqual([]);
     await waitFor('readiness to recover', async () => (await call('GET', `${service.management}/health/ready`)).status === 200, 30_000);

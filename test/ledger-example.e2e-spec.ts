@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
 import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { customerState, insertLegacyCustomers, LEDGER_TABLES, NAMES, WRITE_TABLES } from './support/customer-tables';
 import { readWholeTopic, testKafka } from './support/kafka';
@@ -49,9 +50,9 @@ async function createCustomers(count: number): Promise<void> {
   const first = customerUrls.length;
   await inParallel(count, async (i) => {
     const [name, surname] = NAMES[(first + i) % NAMES.length];
-    const created = await call('POST', customersUrl, { asset_code: 'EURC', asset_issuer: ISSUER, login: `ledger-${first + i}`, name, surname });
+    const created = await call<CreatedCustomerResponse>('POST', customersUrl, { asset_code: 'EURC', asset_issuer: ISSUER, login: `ledger-${first + i}`, name, surname });
     expect(created.status).toBe(200);
-    customerUrls.push(`${customersUrl}/${created.json.customer_guid as string}`);
+    customerUrls.push(`${customersUrl}/${created.json.customer_guid}`);
     await updateCustomer(customerUrls.at(-1)!, 2);
   });
 }

@@ -10,6 +10,7 @@ import { REPO_ROOT } from './support/repo-root';
 // tracing.e2e-spec.ts, whose service writes to a pipe). The terminal is a real pseudo-terminal
 // from util-linux's `script` (Debian's essential bsdutils). An api-only service logs requests.
 const root = REPO_ROOT;
+// eslint-disable-next-line no-control-regex -- ESC (0x1b) starts every ANSI colour sequence: matching it is the point
 const ANSI = /\x1b\[[0-9;]*m/g;
 const env = { ...process.env, ROLES: 'api', PORT: '0', MANAGEMENT_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
 const main = 'node -r ts-node/register/transpile-only -r tsconfig-paths/register apps/customer-service/src/main.ts';
@@ -23,10 +24,10 @@ it('prints readable lines, not JSON, when stdout is a terminal', async () => {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const plain = () => output.replace(ANSI, '').replace(/\r/g, '');
   try {
-    await waitFor('the banner', async () => /customer-service is up/.test(plain()), 60_000);
+    await waitFor('the banner', () => /customer-service is up/.test(plain()), 60_000);
     const api = /API: +(\S+)/.exec(plain())![1];
     expect((await call('GET', `${api}/counterparty/${newCounterparty()}/customers/not-a-guid`)).status).toBe(400);
-    await waitFor('the request line', async () => /GET \/api\/v1\/counterparty\/\S+ → 400/.test(plain()), 10_000);
+    await waitFor('the request line', () => /GET \/api\/v1\/counterparty\/\S+ → 400/.test(plain()), 10_000);
     const lines = plain().split('\n').filter((line) => line.trim() !== '');
     expect(lines.filter((line) => line.trimStart().startsWith('{'))).toEqual([]);
     expect(lines.some((line) => /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: /.test(line))).toBe(true);

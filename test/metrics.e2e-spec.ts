@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
+import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
 import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { deleteTopic } from './support/kafka';
 import { waitFor } from './support/outbox-rows';
@@ -82,7 +83,7 @@ describe('deploy/', () => {
 
   it('uses only metrics the service exports, each with a sample once the service has worked', async () => {
     const customers = `${service.api}/counterparty/${newCounterparty()}/customers`;
-    const created = await call('POST', customers, { asset_code: 'EURC', asset_issuer: ISSUER, login: 'metrics-e2e' });
+    const created = await call<CreatedCustomerResponse>('POST', customers, { asset_code: 'EURC', asset_issuer: ISSUER, login: 'metrics-e2e' });
     expect(created.status).toBe(200);
     expect((await call('GET', `${customers}/${created.json.customer_guid}?min_version=1`)).status).toBe(200);
     expect((await call('GET', `${service.baseUrl}/no-such-route`)).status).toBe(404);

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
+import { AccountListResponse, CreatedCustomerResponse, CustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
+import { ErrorBodyDto } from '../apps/customer-service/src/http/error-body.dto';
+import { call, ISSUER, newCounterparty, Reply, RunningApp, startApp } from './support/app';
 import { withDb } from './support/db';
 import { expectErrorBody } from './support/error-body';
 import { waitFor } from './support/outbox-rows';
@@ -23,16 +25,16 @@ afterAll(async () => {
 });
 
 const url = (counterparty: string) => `${service.api}/counterparty/${counterparty}/customers`;
-type Row = { customer_guid: string; version: number; [field: string]: unknown };
+type Row = { customer_guid: string; version: number; [field: string]: string | number | boolean | null };
 
 async function page(counterparty: string, query: string) {
-  const reply = await call('GET', `${url(counterparty)}?${query}`);
+  const reply = await call<{ customers: Row[]; total: number; total_relation: string; next_cursor: string | null }>('GET', `${url(counterparty)}?${query}`);
   expect(reply.status).toBe(200);
-  return reply.json as { customers: Row[]; total: number; total_relation: string; next_cursor: string | null };
+  return reply.json;
 }
 
 /** Every page of a walk by cursor: the rows in the order returned. */
-async function walk(counterparty: string, query: string, limit: number, between: () => Promise<void> = async () => undefined): Promise<Row[]> {
+async function walk(counterparty: string, query: string, limit: number, between: () => Promise<void> = () => Promise.resolve()): Promise<Row[]> {
   const rows: Row[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 1000; pages++) {
@@ -48,7 +50,7 @@ async function walk(counterparty: string, query: string, limit: number, between:
 async function createMany(counterparty: string, count: number, fields: (i: number) => Record<string, unknown>): Promise<string[]> {
   const guids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const reply = await call('POST', url(counterparty), { asset_code: 'EURC', asset_issuer: ISSUER, ...fields(i) });
+    const reply = await call<CreatedCustomerResponse>('POST', url(counterparty), { asset_code: 'EURC', asset_issuer: ISSUER, ...fields(i) });
     expect(reply.status).toBe(200);
     guids.push(reply.json.customer_guid);
   }
@@ -96,7 +98,7 @@ describe('walks by cursor', () => {
       fc.asyncProperty(fc.nat(cursor!.length - 1), fc.string({ minLength: 1, maxLength: 4 }), async (at, insert) => {
         const tampered = cursor!.slice(0, at) + insert + cursor!.slice(at + 1);
         fc.pre(tampered !== cursor);
-        const reply = await call('GET', `${url(counterparty)}?ordering=name&kyc_levels=1&cursor=${encodeURIComponent(tampered)}`);
+        const reply = await call<ErrorBodyDto>('GET', `${url(counterparty)}?ordering=name&kyc_levels=1&cursor=${encodeURIComponent(tampered)}`);
         expectErrorBody(reply, 400);
         expect(['INVALID_CURSOR', 'VALIDATION_FAILED']).toContain(reply.json.code);
       }),
@@ -108,17 +110,17 @@ describe('walks by cursor', () => {
     const [customer] = (await page(counterparty, 'ordering=created_at&limit=1')).customers.map((c) => c.customer_guid);
     for (let i = 0; i < 4; i++) expect((await call('POST', `${url(counterparty)}/${customer}/accounts`, {})).status).toBe(200);
     const accounts = `${url(counterparty)}/${customer}/accounts`;
-    await waitFor('the accounts to be projected', async () => (await call('GET', accounts)).json.total === 5);
-    const all = (await call('GET', accounts)).json;
+    await waitFor('the accounts to be projected', async () => (await call<AccountListResponse>('GET', accounts)).json.total === 5);
+    const all = (await call<AccountListResponse>('GET', accounts)).json;
     expect(all).toMatchObject({ total: 5, total_relation: 'eq', next_cursor: null });
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const reply = await call('GET', `${accounts}?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-      seen.push(...reply.json.accounts.map((a: { guid: string }) => a.guid));
+      const reply: Reply<AccountListResponse> = await call<AccountListResponse>('GET', `${accounts}?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      seen.push(...reply.json.accounts.map((a) => a.guid));
       cursor = reply.json.next_cursor;
     } while (cursor);
-    expect(seen).toEqual(all.accounts.map((a: { guid: string }) => a.guid));
+    expect(seen).toEqual(all.accounts.map((a) => a.guid));
     expectErrorBody(await call('GET', `${accounts}?limit=2&cursor=${encodeURIComponent((await page(counterparty, 'limit=1')).next_cursor!)}`), 400, 'CURSOR_MISMATCH');
   });
 });
@@ -148,9 +150,9 @@ describe('the walk guarantee while the list changes', () => {
       const counterparty = newCounterparty();
       const guids = await createMany(counterparty, 30, (i) => ({ login: `w-${i}`, name: `n-${(i * 7) % 30}`, surname: i % 6 ? `s-${i % 5}` : null, kyc_level: i % 4, balance_allowed: i }));
       const versions = async () =>
-        withDb(async (db) => new Map((await db.query(`SELECT customer_guid, version FROM customer_list_view WHERE counterparty_guid = $1`, [counterparty])).rows.map((r) => [r.customer_guid, r.version])));
+        withDb(async (db) => new Map((await db.query<{ customer_guid: string; version: number }>(`SELECT customer_guid, version FROM customer_list_view WHERE counterparty_guid = $1`, [counterparty])).rows.map((r) => [r.customer_guid, r.version])));
       const enabledAtStart = async () =>
-        withDb(async (db) => new Set((await db.query(`SELECT customer_guid FROM customer_list_view WHERE counterparty_guid = $1 AND NOT is_disabled`, [counterparty])).rows.map((r) => r.customer_guid)));
+        withDb(async (db) => new Set((await db.query<{ customer_guid: string }>(`SELECT customer_guid FROM customer_list_view WHERE counterparty_guid = $1 AND NOT is_disabled`, [counterparty])).rows.map((r) => r.customer_guid)));
       const before = await versions();
       const matching = await enabledAtStart();
       // Between pages, a writer changes customers: keys move forward and back, some are disabled, new ones come.
@@ -160,10 +162,10 @@ describe('the walk guarantee while the list changes', () => {
         const target = guids[(step * 11) % guids.length];
         const change = [{ name: `moved-${step}` }, { kyc_level: step % 4 }, { balance_allowed: 1000 - step }, { surname: null }, { is_disabled: step % 2 === 0 }][step % 5];
         // Each change is projected before the next page (min_version waits for it), so the walk really meets it.
-        const updated = await call('PUT', `${url(counterparty)}/${target}`, change);
+        const updated = await call<CustomerResponse>('PUT', `${url(counterparty)}/${target}`, change);
         expect((await call('GET', `${url(counterparty)}/${target}?min_version=${updated.json.version}`)).status).toBe(200);
         if (step % 3 === 0) {
-          const created = await call('POST', url(counterparty), { asset_code: 'EURC', asset_issuer: ISSUER, login: `new-${step}`, name: `new-${step}` });
+          const created = await call<CreatedCustomerResponse>('POST', url(counterparty), { asset_code: 'EURC', asset_issuer: ISSUER, login: `new-${step}`, name: `new-${step}` });
           expect((await call('GET', `${url(counterparty)}/${created.json.customer_guid}?min_version=1`)).status).toBe(200);
         }
       };
@@ -220,13 +222,13 @@ describe('incremental sync by updated_at', () => {
     await writer;
     // Quiesced: once the read model has every write, one more sync round must bring the client level with it.
     await waitFor('the outbox to drain', async () =>
-      withDb(async (db) => (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).rows[0].n === 0),
+      withDb(async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`)).rows[0].n === 0),
     );
     const truth = async () =>
-      withDb(async (db) => new Map((await db.query(`SELECT guid, version FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows.map((r) => [r.guid, r.version])));
+      withDb(async (db) => new Map((await db.query<{ guid: string; version: number }>(`SELECT guid, version FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows.map((r) => [r.guid, r.version])));
     const expected = await truth();
     await waitFor('the read model to catch up', async () => {
-      const rows = await withDb(async (db) => (await db.query(`SELECT customer_guid, version FROM customer_list_view WHERE counterparty_guid = $1`, [counterparty])).rows);
+      const rows = await withDb(async (db) => (await db.query<{ customer_guid: string; version: number }>(`SELECT customer_guid, version FROM customer_list_view WHERE counterparty_guid = $1`, [counterparty])).rows);
       return rows.length === expected.size && rows.every((r) => expected.get(r.customer_guid) === r.version);
     });
     await sync();

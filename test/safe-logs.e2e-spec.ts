@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
 import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { mintToken } from './support/tokens';
 
@@ -33,7 +34,7 @@ describe('logs', () => {
       asset_code: 'EURC', asset_issuer: ISSUER, login: CANARY.login, name: CANARY.name, surname: CANARY.surname,
       paternal_name: CANARY.paternal_name, phone_number: CANARY.phone, iban: CANARY.iban,
     };
-    const created = await call('POST', url, body, auth);
+    const created = await call<CreatedCustomerResponse>('POST', url, body, auth);
     expect(created.status).toBe(200);
     const customer = created.json.customer_guid;
     // Unique violations: PostgreSQL puts the duplicated value in the error detail.

@@ -8,6 +8,7 @@ import { loadConfig } from '../apps/customer-service/src/config/app-config';
 import { kafkaConnectionOptions } from '../apps/customer-service/src/kafka/kafka-client';
 import { checkConnections } from '../apps/customer-service/src/startup/check-connections';
 import { MisconfigurationError } from '../apps/customer-service/src/startup/connection-failure';
+import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
 import { call, ISSUER, newCounterparty, startApp } from './support/app';
 import { SecuredStack, startSecuredStack } from './support/dedicated-kafka';
 import { readWholeTopic } from './support/kafka';
@@ -30,7 +31,7 @@ const secretFile = (name: string, value: string) => {
 beforeAll(async () => {
   stack = await startSecuredStack();
   secrets = mkdtempSync(path.join(tmpdir(), 'secured-e2e-'));
-}, 180_000);
+}, 360_000);
 afterAll(async () => {
   await stack?.stop();
   if (secrets) rmSync(secrets, { recursive: true, force: true });
@@ -73,9 +74,9 @@ it('serves the whole path over TLS and SASL: create → event on the topic → p
   const service = await startApp({ ...securedEnv(), EVENTS_TOPIC: topic, EVENTS_PARTITIONS: '2', PROJECTOR_GROUP_ID: `${topic}.projector` });
   try {
     const customers = `${service.api}/counterparty/${newCounterparty()}/customers`;
-    const created = await call('POST', customers, { asset_code: 'EURC', asset_issuer: ISSUER, login: 'ada@secured.example', name: 'Ada' });
+    const created = await call<CreatedCustomerResponse>('POST', customers, { asset_code: 'EURC', asset_issuer: ISSUER, login: 'ada@secured.example', name: 'Ada' });
     expect(created.status).toBe(200);
-    const guid = created.json.customer_guid as string;
+    const guid = created.json.customer_guid;
 
     // As a downstream consumer on this cluster would read it: over TLS, with SASL.
     const connection = kafkaConnectionOptions(loadConfig(envWith()).kafka);
@@ -159,14 +160,14 @@ it('the rebuild command connects with the same settings (and so migrates over TL
   const root = REPO_ROOT;
   const rebuild = (override: Record<string, string | undefined>) =>
     promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', 'apps/customer-service/src/projector/rebuild/rebuild-read-model.main.ts'], {
-      cwd: root, env: envWith(override) as NodeJS.ProcessEnv, timeout: PROCESS_TEST_MS,
+      cwd: root, env: envWith(override), timeout: PROCESS_TEST_MS,
     }).then(
       ({ stdout }) => ({ code: 0, output: stdout }),
       (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, output: `${error.stdout}${error.stderr}` }),
     );
   const [good, wrongCa] = await Promise.all([rebuild({}), rebuild({ DATABASE_SSL_CA_FILE: stack.certificates.otherCaFile })]);
-  expect(good.code).toBe(0);
-  expect(good.output).toMatch(/rebuil/i);
+  // Code and output together, so a failure shows what the command printed.
+  expect(good).toMatchObject({ code: 0, output: expect.stringMatching(/rebuil/i) });
   expect(wrongCa.code).toBe(1);
   expect(wrongCa.output.trim().split('\n')).toEqual([expect.stringMatching(/^Invalid configuration: DATABASE_SSL_CA_FILE does not verify the certificate of the server at localhost:\d+/)]);
 }, PROCESS_TEST_MS);

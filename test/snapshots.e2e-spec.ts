@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { decodeCustomerSnapshot, DecodedSnapshot } from '@app/contracts';
+import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
 import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { DedicatedKafka, startDedicatedKafka } from './support/dedicated-kafka';
 import { customerState, insertLegacyCustomers, NAMES, WRITE_TABLES } from './support/customer-tables';
@@ -55,9 +56,9 @@ function startRelay(): ServiceProcess {
 /** One customer's life through the API: created, updated, a second account. */
 async function customerWrites(customersUrl: string, index: number): Promise<number[]> {
   const [name, surname] = NAMES[index % NAMES.length];
-  const created = await call('POST', customersUrl, { asset_code: 'EURC', asset_issuer: ISSUER, login: `snap-${index}`, name, surname });
+  const created = await call<CreatedCustomerResponse>('POST', customersUrl, { asset_code: 'EURC', asset_issuer: ISSUER, login: `snap-${index}`, name, surname });
   const statuses = [created.status];
-  const url = `${customersUrl}/${created.json?.customer_guid as string}`;
+  const url = `${customersUrl}/${created.json.customer_guid}`;
   for (let level = 1; created.status === 200 && level <= UPDATES; level++) {
     // Money as a bare JSON number with 16 significant digits: a double would not keep it.
     statuses.push((await call('PUT', url, `{"kyc_level": ${level}, "balance_allowed": ${level}00000000.000000${level}}`)).status);

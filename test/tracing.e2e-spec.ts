@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
 import { call, ISSUER, newCounterparty } from './support/app';
 import { deleteTopic } from './support/kafka';
 import { OtlpReceiver, ReceivedSpan, SPAN_KIND, startOtlpReceiver } from './support/otlp-receiver';
@@ -47,7 +48,7 @@ const linksTo = (span: ReceivedSpan, target: ReceivedSpan) => span.links.some((l
 
 async function until<T>(what: string, read: () => T | undefined, timeoutMs = 20_000): Promise<T> {
   let found: T | undefined;
-  await waitFor(what, async () => (found = read()) !== undefined, timeoutMs);
+  await waitFor(what, () => (found = read()) !== undefined, timeoutMs);
   return found!;
 }
 
@@ -56,12 +57,12 @@ it('connects the HTTP request, its transaction, the relay\'s publish (link) and 
   const clientSpan = hex(8);
   const counterparty = newCounterparty();
   const customers = `${api}/counterparty/${counterparty}/customers`;
-  const created = await call(
+  const created = await call<CreatedCustomerResponse>(
     'POST', customers, { asset_code: 'EURC', asset_issuer: ISSUER, login: 'traced-login@example.com', phone_number: '+44 20 7946 0958' },
     { traceparent: `00-${clientTrace}-${clientSpan}-01` },
   );
   expect(created.status).toBe(200);
-  const customerGuid = created.json.customer_guid as string;
+  const customerGuid = created.json.customer_guid;
 
   // The request: a server span named after the route, continuing the caller's trace.
   const server = await until('the HTTP span', () => find((span) => span.kind === SPAN_KIND.server && span.traceId === clientTrace));
@@ -74,10 +75,10 @@ it('connects the HTTP request, its transaction, the relay\'s publish (link) and 
 
   // Its command's transaction, parent of the statements, among them the outbox insert.
   const transaction = await until('the transaction span', () => find((span) => span.name === 'CreateCustomer transaction' && span.parentSpanId === server.spanId));
-  await waitFor('the statements', async () => childrenOf(transaction).some((span) => /INSERT INTO outbox/.test(String(span.attributes['db.query.text'] ?? span.attributes['db.statement']))));
+  await waitFor('the statements', () => childrenOf(transaction).some((span) => /INSERT INTO outbox/.test(String(span.attributes['db.query.text'] ?? span.attributes['db.statement']))));
 
   // The outbox row stores the transaction's context, W3C-encoded.
-  const { rows } = await db.query(`SELECT headers FROM outbox WHERE aggregateid = $1`, [customerGuid]);
+  const { rows } = await db.query<{ headers: Record<string, string> }>(`SELECT headers FROM outbox WHERE aggregateid = $1`, [customerGuid]);
   expect(rows[0].headers).toEqual({ traceparent: `00-${clientTrace}-${transaction.spanId}-01` });
 
   // The relay's publish is a trace of its own, linked to the transaction.
@@ -95,7 +96,7 @@ it('connects the HTTP request, its transaction, the relay\'s publish (link) and 
   });
   // ... and the read-model transaction that applied it links to it, with its statements as children.
   const apply = await until('the apply span', () => find((span) => span.name === 'apply read model' && linksTo(span, process)));
-  await waitFor('the read-model statements', async () => childrenOf(apply).length > 0);
+  await waitFor('the read-model statements', () => childrenOf(apply).length > 0);
   expect((await call('GET', `${customers}/${customerGuid}?min_version=1`)).status).toBe(200);
 });
 
@@ -115,5 +116,6 @@ it('logs one JSON object per line, its stdout being a pipe and not a terminal', 
   const lines = service.output().split('\n').filter((line) => line.startsWith('{'));
   expect(lines.length).toBeGreaterThan(0);
   for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: expect.any(Number), time: expect.any(Number) });
+  // eslint-disable-next-line no-control-regex -- ESC (0x1b) starts every ANSI colour sequence: finding one is the point
   expect(service.output()).not.toMatch(/\x1b\[/); // no colours
 });

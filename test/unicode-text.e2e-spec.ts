@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { CreatedCustomerResponse, CustomerListResponse } from '../apps/customer-service/src/customers/customer.responses';
+import { ErrorBodyDto } from '../apps/customer-service/src/http/error-body.dto';
 import { call, ISSUER, RunningApp, startApp } from './support/app';
 import { waitFor } from './support/outbox-rows';
 import { createScratchDatabase, DatabaseLocale, ScratchDatabase } from './support/scratch-database';
@@ -38,7 +40,7 @@ describe.each(LOCALES)('text rules on a database whose default locale is %s', (_
     const id = randomUUID();
     service = await startApp({ DATABASE_URL: scratch.url, EVENTS_TOPIC: `unicode-text-${id}`, PROJECTOR_GROUP_ID: `unicode-text-${id}` });
     for (const person of PEOPLE) {
-      const reply = await call('POST', url(), { asset_code: 'EURC', asset_issuer: ISSUER, ...person });
+      const reply = await call<CreatedCustomerResponse>('POST', url(), { asset_code: 'EURC', asset_issuer: ISSUER, ...person });
       expect(reply.status).toBe(200);
       guids.set(person.login, reply.json.customer_guid);
     }
@@ -49,10 +51,10 @@ describe.each(LOCALES)('text rules on a database whose default locale is %s', (_
     await scratch?.drop();
   });
 
-  async function list(query: string): Promise<{ logins: string[]; total: number }> {
-    const reply = await call('GET', `${url()}?${query}`);
+  async function list(query: string): Promise<{ logins: (string | null)[]; total: number }> {
+    const reply = await call<CustomerListResponse>('GET', `${url()}?${query}`);
     expect(reply.status).toBe(200);
-    return { logins: reply.json.customers.map((c: { login: string }) => c.login), total: reply.json.total };
+    return { logins: reply.json.customers.map((c) => c.login), total: reply.json.total };
   }
 
   it.each([
@@ -62,7 +64,7 @@ describe.each(LOCALES)('text rules on a database whose default locale is %s', (_
     ['E\u0301LODIE', 'the same letters, decomposed (canonically equivalent)'],
     ['ILGIN', 'Latin with a dotted capital I'],
   ])('refuses the login %s as a case variant of an existing one (%s)', async (login) => {
-    const reply = await call('POST', url(), { asset_code: 'EURC', asset_issuer: ISSUER, login });
+    const reply = await call<ErrorBodyDto>('POST', url(), { asset_code: 'EURC', asset_issuer: ISSUER, login });
     expect(reply.status).toBe(409);
     expect(reply.json.code).toBe('LOGIN_TAKEN');
   });
@@ -99,8 +101,8 @@ describe.each(LOCALES)('text rules on a database whose default locale is %s', (_
 
   it('orders text by letter, not by byte: Latin, then Greek, then Cyrillic; case and accents after the letter', async () => {
     const names = async (ordering: string) => {
-      const reply = await call('GET', `${url()}?ordering=${ordering}`);
-      return reply.json.customers.map((c: { name: string }) => c.name);
+      const reply = await call<CustomerListResponse>('GET', `${url()}?ordering=${ordering}`);
+      return reply.json.customers.map((c) => c.name);
     };
     const expected = ['ada', 'Émile', 'eve', 'Zoe', 'Σοφία', 'Анна', 'Иван'];
     expect(await names('name')).toEqual(expected);

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
+import { call, callRetrying, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
+import { CreatedCustomerResponse, CustomerResponse, OpenedAccountResponse } from '../apps/customer-service/src/customers/customer.responses';
+import { ErrorBodyDto } from '../apps/customer-service/src/http/error-body.dto';
 import { withDb } from './support/db';
+import { ReadBackEvent } from './support/events';
 
 let service: RunningApp;
 beforeAll(async () => {
@@ -14,25 +17,25 @@ const customersUrl = (counterparty: string) => `${service.api}/counterparty/${co
 const minimal = { asset_code: 'EURC', asset_issuer: ISSUER };
 
 async function createCustomer(counterparty: string, body: object = {}) {
-  const reply = await call('POST', customersUrl(counterparty), { ...minimal, ...body });
+  const reply = await call<CreatedCustomerResponse>('POST', customersUrl(counterparty), { ...minimal, ...body });
   expect(reply.status).toBe(200);
-  return reply.json as { customer_guid: string; wallet_account_guid: string; version: number };
+  return reply.json;
 }
 
 async function outboxFor(customerGuid: string) {
   return withDb(async (db) => {
-    const { rows } = await db.query(
+    const { rows } = await db.query<{ type: string; payload: string }>(
       `SELECT type, payload::text AS payload, published_at FROM outbox WHERE aggregateid = $1 ORDER BY seq`,
       [customerGuid],
     );
-    return rows.map((row) => ({ type: row.type as string, payload: JSON.parse(row.payload) }));
+    return rows.map((row) => ({ type: row.type, payload: JSON.parse(row.payload) as ReadBackEvent }));
   });
 }
 
 describe('POST /counterparty/{c}/customers', () => {
   it('creates the customer with the seed response shape and one outbox event', async () => {
     const counterparty = newCounterparty();
-    const reply = await call('POST', customersUrl(counterparty), {
+    const reply = await call<CreatedCustomerResponse>('POST', customersUrl(counterparty), {
       ...minimal, login: 'Ada@Example.com', name: ' Ada ', surname: 'Lovelace', phone_number: '+44 20 7946 0958',
       iban: 'gb82 west 1234 5698 7654 32', kyc_level: 2, balance_allowed: 899999999.9999999, segment: 'PL',
     });
@@ -60,9 +63,9 @@ describe('POST /counterparty/{c}/customers', () => {
 
   it('keeps 7-decimal money exact through the database and the event', async () => {
     const counterparty = newCounterparty();
-    const reply = await call('POST', customersUrl(counterparty), '{"asset_code":"EURC","asset_issuer":"' + ISSUER + '","balance_allowed":899999999.9999999}');
+    const reply = await call<CreatedCustomerResponse>('POST', customersUrl(counterparty), '{"asset_code":"EURC","asset_issuer":"' + ISSUER + '","balance_allowed":899999999.9999999}');
     const { customer_guid } = reply.json;
-    const stored = await withDb(async (db) => (await db.query(`SELECT balance_allowed::text AS b, (SELECT payload::text FROM outbox WHERE aggregateid = $1::text) AS p FROM customers WHERE guid = $1::uuid`, [customer_guid])).rows[0]);
+    const stored = await withDb(async (db) => (await db.query<{ b: string; p: string }>(`SELECT balance_allowed::text AS b, (SELECT payload::text FROM outbox WHERE aggregateid = $1::text) AS p FROM customers WHERE guid = $1::uuid`, [customer_guid])).rows[0]);
     expect(stored.b).toBe('899999999.9999999');
     expect(stored.p).toContain('"balance_allowed": 899999999.9999999');
   });
@@ -74,8 +77,8 @@ describe('POST /counterparty/{c}/customers', () => {
     const statuses = replies.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    expect(replies.find((r) => r.status === 409)!.json.code).toBe('LOGIN_TAKEN');
-    const count = await withDb(async (db) => (await db.query(`SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows[0].n);
+    expect((replies.find((r) => r.status === 409)!.json as ErrorBodyDto).code).toBe('LOGIN_TAKEN');
+    const count = await withDb(async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows[0].n);
     expect(count).toBe(1);
   });
 
@@ -87,10 +90,10 @@ describe('POST /counterparty/{c}/customers', () => {
   it('refuses a second IBAN in the same counterparty with 409 IBAN_TAKEN and writes nothing', async () => {
     const counterparty = newCounterparty();
     await createCustomer(counterparty, { iban: 'DE89370400440532013000' });
-    const reply = await call('POST', customersUrl(counterparty), { ...minimal, iban: 'DE89 3704 0044 0532 0130 00', login: 'second' });
+    const reply = await call<ErrorBodyDto>('POST', customersUrl(counterparty), { ...minimal, iban: 'DE89 3704 0044 0532 0130 00', login: 'second' });
     expect(reply.status).toBe(409);
     expect(reply.json.code).toBe('IBAN_TAKEN');
-    const logins = await withDb(async (db) => (await db.query(`SELECT login FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows);
+    const logins = await withDb(async (db) => (await db.query<{ login: string | null }>(`SELECT login FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows);
     expect(logins).toEqual([{ login: null }]);
   });
 });
@@ -100,12 +103,12 @@ describe('Idempotency-Key', () => {
     const counterparty = newCounterparty();
     const body = { ...minimal, login: `idem-${randomUUID()}` };
     const replies = [];
-    for (let i = 0; i < 10; i++) replies.push(await call('POST', customersUrl(counterparty), body, { 'Idempotency-Key': 'key-1' }));
+    for (let i = 0; i < 10; i++) replies.push(await call<CreatedCustomerResponse>('POST', customersUrl(counterparty), body, { 'Idempotency-Key': 'key-1' }));
     expect(replies.map((r) => r.status)).toEqual(Array(10).fill(200));
     expect(new Set(replies.map((r) => r.text)).size).toBe(1);
     expect(replies[0].headers.get('idempotent-replayed')).toBeNull();
     expect(replies.slice(1).every((r) => r.headers.get('idempotent-replayed') === 'true')).toBe(true);
-    const count = await withDb(async (db) => (await db.query(`SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows[0].n);
+    const count = await withDb(async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows[0].n);
     expect(count).toBe(1);
     expect(await outboxFor(replies[0].json.customer_guid)).toHaveLength(1);
   });
@@ -113,10 +116,10 @@ describe('Idempotency-Key', () => {
   it('answers 422 when the key is reused with another body, and changes nothing', async () => {
     const counterparty = newCounterparty();
     await call('POST', customersUrl(counterparty), { ...minimal, login: 'first' }, { 'Idempotency-Key': 'k' });
-    const reply = await call('POST', customersUrl(counterparty), { ...minimal, login: 'other' }, { 'Idempotency-Key': 'k' });
+    const reply = await call<ErrorBodyDto>('POST', customersUrl(counterparty), { ...minimal, login: 'other' }, { 'Idempotency-Key': 'k' });
     expect(reply.status).toBe(422);
     expect(reply.json.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    const logins = await withDb(async (db) => (await db.query(`SELECT login FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows);
+    const logins = await withDb(async (db) => (await db.query<{ login: string | null }>(`SELECT login FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows);
     expect(logins).toEqual([{ login: 'first' }]);
   });
 
@@ -124,10 +127,10 @@ describe('Idempotency-Key', () => {
     const counterparty = newCounterparty();
     const body = { ...minimal, login: 'concurrent' };
     const replies = await Promise.all(Array.from({ length: 20 }, () => call('POST', customersUrl(counterparty), body, { 'Idempotency-Key': 'same' })));
-    expect(replies.every((r) => r.status === 200 || (r.status === 409 && r.json.code === 'IDEMPOTENCY_IN_FLIGHT'))).toBe(true);
-    const guids = new Set(replies.filter((r) => r.status === 200).map((r) => r.json.customer_guid));
+    expect(replies.every((r) => r.status === 200 || (r.status === 409 && (r.json as ErrorBodyDto).code === 'IDEMPOTENCY_IN_FLIGHT'))).toBe(true);
+    const guids = new Set(replies.filter((r) => r.status === 200).map((r) => (r.json as CreatedCustomerResponse).customer_guid));
     expect(guids.size).toBe(1);
-    const count = await withDb(async (db) => (await db.query(`SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows[0].n);
+    const count = await withDb(async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1`, [counterparty])).rows[0].n);
     expect(count).toBe(1);
   });
 
@@ -144,7 +147,7 @@ describe('PUT /counterparty/{c}/customers/{customer_guid}', () => {
   it('changes only the given fields, raises the version and records the changes', async () => {
     const counterparty = newCounterparty();
     const { customer_guid } = await createCustomer(counterparty, { name: 'Ada', surname: 'Lovelace', status: 'new' });
-    const reply = await call('PUT', `${customersUrl(counterparty)}/${customer_guid}`, { surname: 'Byron', status: null, kyc_level: 3 }, { 'If-Match': '"1"' });
+    const reply = await call<CustomerResponse>('PUT', `${customersUrl(counterparty)}/${customer_guid}`, { surname: 'Byron', status: null, kyc_level: 3 }, { 'If-Match': '"1"' });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('etag')).toBe('"2"');
     expect(reply.json).toMatchObject({
@@ -159,7 +162,7 @@ describe('PUT /counterparty/{c}/customers/{customer_guid}', () => {
   it('answers a no-op with the current state, no new version and no event', async () => {
     const counterparty = newCounterparty();
     const { customer_guid } = await createCustomer(counterparty, { name: 'Ada' });
-    const reply = await call('PUT', `${customersUrl(counterparty)}/${customer_guid}`, { name: 'Ada', wallet_user_guid: customer_guid });
+    const reply = await call<CustomerResponse>('PUT', `${customersUrl(counterparty)}/${customer_guid}`, { name: 'Ada', wallet_user_guid: customer_guid });
     expect(reply.status).toBe(200);
     expect(reply.json.version).toBe(1);
     expect(await outboxFor(customer_guid)).toHaveLength(1);
@@ -169,7 +172,7 @@ describe('PUT /counterparty/{c}/customers/{customer_guid}', () => {
     const counterparty = newCounterparty();
     const { customer_guid } = await createCustomer(counterparty);
     const replies = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => call('PUT', `${customersUrl(counterparty)}/${customer_guid}`, { kyc_level: i + 1 }, { 'If-Match': '"1"' })),
+      Array.from({ length: 50 }, (_, i) => callRetrying<CustomerResponse>('PUT', `${customersUrl(counterparty)}/${customer_guid}`, { kyc_level: i + 1 }, { 'If-Match': '"1"' })),
     );
     const winners = replies.filter((r) => r.status === 200);
     expect(winners).toHaveLength(1);
@@ -194,7 +197,7 @@ describe('POST /counterparty/{c}/customers/{customer_guid}/accounts', () => {
   it('opens an account in the first account\'s asset by default and raises the version', async () => {
     const counterparty = newCounterparty();
     const { customer_guid } = await createCustomer(counterparty);
-    const reply = await call('POST', `${customersUrl(counterparty)}/${customer_guid}/accounts`, { iban: 'GB82WEST12345698765432' });
+    const reply = await call<OpenedAccountResponse>('POST', `${customersUrl(counterparty)}/${customer_guid}/accounts`, { iban: 'GB82WEST12345698765432' });
     expect(reply.status).toBe(200);
     expect(reply.json).toMatchObject({ customer_guid, counterparty_guid: counterparty, iban: 'GB82WEST12345698765432', asset_code: 'EURC', asset_issuer: ISSUER, version: 2, type: 'customer' });
     expect(reply.json.guid).toBe(reply.json.wallet_account_guid);
@@ -206,7 +209,7 @@ describe('POST /counterparty/{c}/customers/{customer_guid}/accounts', () => {
   it('opens an account with no body at all', async () => {
     const counterparty = newCounterparty();
     const { customer_guid } = await createCustomer(counterparty);
-    const reply = await call('POST', `${customersUrl(counterparty)}/${customer_guid}/accounts`);
+    const reply = await call<OpenedAccountResponse>('POST', `${customersUrl(counterparty)}/${customer_guid}/accounts`);
     expect(reply.status).toBe(200);
     expect(reply.json.iban).toBeNull();
   });

@@ -40,7 +40,7 @@ const { outboxInsertSql } = compiled('outbox/outbox.writer');
 const { parseCustomerListQuery } = compiled('customers/queries/find-customers/customer-list.params');
 const { customerListSql } = compiled('customers/queries/find-customers/customer-list.sql');
 
-const BODY_LIMIT_BYTES = 64 * 1024; // the service's BODY_LIMIT_BYTES (http/create-app.ts)
+const BODY_LIMIT_BYTES = 64 * 1024; // the service's BODY_LIMIT_BYTES (create-app.ts)
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const { bearerTokenOf } = compiled('auth/bearer'); // as the service's request gate
 const CUSTOMERS_PATH = /^\/counterparty\/([^/]+)\/customers$/;

@@ -134,16 +134,25 @@ function probeClientOptions({ certificates, scramUsers }) {
  * Formats the KRaft log dir on first use; later starts skip the extra JVM launch. SCRAM
  * credentials are part of the cluster metadata: KRaft takes the first ones at format time.
  */
+const FORMAT_TIMEOUT_MS = 300_000;
+
 async function formatStorageOnce({ root, libs, files, scramUsers = [] }) {
   if (existsSync(path.join(files.logDir, 'meta.properties'))) return;
   const clusterId = readOrCreateClusterId(files.clusterId);
   const scram = scramUsers.flatMap(({ mechanism, name, password }) => ['--add-scram', `${mechanism}=[name=${name},password=${password}]`]);
   const args = [...jvmOptions(root), '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', files.properties, '--ignore-formatted', ...scram];
   try {
-    const { stdout, stderr } = await promisify(execFile)(javaBin(), args, { timeout: 60_000 });
+    // A bound only against a hung JVM: on a loaded machine the format alone has taken over 60 s.
+    const { stdout, stderr } = await promisify(execFile)(javaBin(), args, { timeout: FORMAT_TIMEOUT_MS });
     appendFileSync(files.log, stdout + stderr);
   } catch (error) {
-    const reason = error.code === 'ENOENT' ? 'java is not on PATH (Java 17+ is needed)' : `${error.stdout ?? ''}${error.stderr ?? error.message}`;
+    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim();
+    const reason =
+      error.code === 'ENOENT'
+        ? 'java is not on PATH (Java 17+ is needed)'
+        : error.killed
+          ? `the storage tool did not finish within ${FORMAT_TIMEOUT_MS / 1000} s${output ? `: ${output}` : ''}`
+          : output || error.message;
     throw new Error(`formatting Kafka storage in ${files.logDir} failed: ${reason.trim()}`);
   }
 }

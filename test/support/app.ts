@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '../../apps/customer-service/src/config/app-config';
 import { RuntimeOptions } from '../../apps/customer-service/src/config/config.module';
-import { createApp, startListening } from '../../apps/customer-service/src/http/create-app';
+import { createApp, startListening } from '../../apps/customer-service/src/create-app';
 import { defaultAuthorization } from './tokens';
 
 export interface RunningApp {
@@ -46,11 +46,15 @@ export function newCounterparty(): string {
 
 export const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
 
-export interface Reply {
+/**
+ * A reply; `json` is the parsed body (undefined when it is not JSON), typed as the caller
+ * expects it (`call<CustomerResponse>(…)`): an expectation, not a check; the test asserts it.
+ */
+export interface Reply<T = unknown> {
   status: number;
   headers: Headers;
   text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  json: T;
 }
 
 /**
@@ -58,12 +62,12 @@ export interface Reply {
  * routes carry a valid token for that counterparty unless `headers` has its own Authorization
  * (an empty one sends none).
  */
-export async function call(
+export async function call<T = unknown>(
   method: string,
   url: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<Reply> {
+): Promise<Reply<T>> {
   const withAuth = await defaultAuthorization(url, headers);
   const init: RequestInit = { method, headers: Object.fromEntries(Object.entries(withAuth).filter(([, value]) => value !== '')) };
   if (body !== undefined) {
@@ -78,5 +82,26 @@ export async function call(
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, text, json };
+  return { status: response.status, headers: response.headers, text, json: json as T };
+}
+
+/**
+ * `call` as a well-behaved client makes it: a 503 (the service shedding load, before any work
+ * is committed) or a 429 is retried after its `Retry-After`, up to `attempts` times. For tests
+ * whose property is not about overload (isolation, optimistic concurrency) but that send enough
+ * at once that a loaded machine can make the service shed some of it.
+ */
+export async function callRetrying<T = unknown>(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  attempts = 10,
+): Promise<Reply<T>> {
+  for (let attempt = 1; ; attempt++) {
+    const reply = await call<T>(method, url, body, headers);
+    if ((reply.status !== 503 && reply.status !== 429) || attempt >= attempts) return reply;
+    const retryAfterSeconds = Number(reply.headers.get('retry-after') ?? '1');
+    await new Promise((resolve) => setTimeout(resolve, Math.min(Number.isFinite(retryAfterSeconds) ? retryAfterSeconds : 1, 5) * 1000));
+  }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { BACKFILL_SNAPSHOTS } from '../../apps/customer-service/src/database/migrations/1764921600000-customer-snapshots';
+import { BACKFILL_SNAPSHOTS } from '../../apps/customer-service/src/database/migrations/1765267200000-customer-snapshots';
 import { ISSUER } from './app';
 
 /** Real users' names: Cyrillic, Greek, accented. */
@@ -9,7 +9,7 @@ export const NAMES = [['Ёлка', 'Иванова', 'Петровна'], ['Ζω
 /**
  * Customers that predate the snapshot topic: `count` customers (one account each) written
  * straight into the write tables in one statement each, then the snapshot backfill of
- * migration 1764921600000 — what an upgrade does to an existing database.
+ * migration 1765267200000 — what an upgrade does to an existing database.
  */
 export async function insertLegacyCustomers(db: Client, count: number): Promise<void> {
   const counterparty = randomUUID();

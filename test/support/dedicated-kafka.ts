@@ -27,13 +27,13 @@ export interface SecuredStack extends DedicatedKafka {
   plainUsers: Record<string, string>;
 }
 
-/** A single-node broker for one test file, on free ports (~4 s to start). */
-export function startDedicatedKafka(timeoutMs = 60_000): Promise<DedicatedKafka> {
+/** A single-node broker for one test file, on free ports (~4 s to start on a quiet machine; the bound is only against a hang). */
+export function startDedicatedKafka(timeoutMs = 300_000): Promise<DedicatedKafka> {
   return startDedicated({}, timeoutMs);
 }
 
 /** A secured PostgreSQL and broker for one test file, started together (~8 s). */
-export function startSecuredStack(timeoutMs = 150_000): Promise<SecuredStack> {
+export function startSecuredStack(timeoutMs = 300_000): Promise<SecuredStack> {
   return startDedicated({ secured: true }, timeoutMs);
 }
 
@@ -41,19 +41,19 @@ async function startDedicated<T extends DedicatedKafka>(options: { secured?: boo
   const runner = spawn(process.execPath, [path.join(__dirname, 'dedicated-kafka.mjs'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => runner.once('exit', () => resolve()));
   let stderr = '';
-  runner.stderr!.on('data', (chunk) => (stderr += chunk));
+  runner.stderr.on('data', (chunk) => (stderr += chunk));
   const stop = async () => {
-    runner.stdin!.end();
+    runner.stdin.end();
     await exited;
   };
   const started = await new Promise<Omit<T, 'stop'>>((resolve, reject) => {
     let stdout = '';
     const timer = setTimeout(() => reject(new Error(`dedicated servers not ready within ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
-    runner.stdout!.on('data', (chunk) => {
+    runner.stdout.on('data', (chunk) => {
       stdout += chunk;
       if (!stdout.includes('\n')) return;
       clearTimeout(timer);
-      resolve(JSON.parse(stdout.split('\n')[0]));
+      resolve(JSON.parse(stdout.split('\n')[0]) as Omit<T, 'stop'>);
     });
     void exited.then(() => {
       clearTimeout(timer);

@@ -24,7 +24,7 @@ export interface DeliveryReport {
 
 /** Every outbox row of the database, with the version its payload carries. */
 export async function outboxEntries(db: Client): Promise<OutboxEntry[]> {
-  const { rows } = await db.query(
+  const { rows } = await db.query<OutboxEntry>(
     `SELECT id, aggregateid, (payload->>'version')::int AS version, published_at IS NOT NULL AS published FROM outbox ORDER BY seq`,
   );
   return rows;

@@ -1,9 +1,10 @@
+import { ErrorBodyDto } from '../../apps/customer-service/src/http/error-body.dto';
 import { Reply } from './app';
 
 /** Asserts the documented error body (DESIGN §2) and that it leaks nothing internal. */
 export function expectErrorBody(reply: Reply, status: number, code?: string): void {
   expect(reply.status).toBe(status);
-  const body = reply.json;
+  const body = reply.json as ErrorBodyDto;
   expect(Object.keys(body).sort()).toEqual(['code', 'details', 'error', 'request_id']);
   expect(typeof body.error).toBe('string');
   expect(body.code).toMatch(/^[A-Z_]+$/);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CustomerSnapshotV1, WalletAccountSnapshotV1 } from '@app/contracts';
+import { CustomerAccountOpenedV1, CustomerEventV1, CustomerSnapshotV1, CustomerUpdatedV1, WalletAccountSnapshotV1 } from '@app/contracts';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 
 export const TEST_ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
@@ -88,3 +88,9 @@ export async function produce(producer: Producer, topic: string, messages: (Test
     await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });
   }
 }
+
+/**
+ * A customer event as a test reads it back (from the outbox or the topic): any type of
+ * `libs/contracts`, with the fields only some types carry readable on all of them.
+ */
+export type ReadBackEvent = CustomerEventV1 & Partial<Pick<CustomerUpdatedV1, 'changes'> & Pick<CustomerAccountOpenedV1, 'account'>>;

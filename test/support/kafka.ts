@@ -72,7 +72,7 @@ export async function readWholeTopic(
         }
       });
       void consumer.run({
-        eachBatch: async ({ batch }) => {
+        eachBatch: ({ batch }) => {
           for (const message of batch.messages) {
             const offset = Number(message.offset);
             if (offset >= (remaining.get(batch.partition) ?? 0)) continue;

@@ -51,7 +51,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         response.writeHead(404).end();
         return;
       }
-      received.push(...decode(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      received.push(...decode(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpTraceExport));
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -64,9 +64,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   };
 }
 
-function decode(body: {
+/** An OTLP/JSON trace export, as far as decode reads it. */
+interface OtlpTraceExport {
   resourceSpans?: { resource?: { attributes?: KeyValue[] }; scopeSpans?: { spans?: Record<string, unknown>[] }[] }[];
-}): ReceivedSpan[] {
+}
+
+function decode(body: OtlpTraceExport): ReceivedSpan[] {
   return (body.resourceSpans ?? []).flatMap((resourceSpans) => {
     const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name']);
     return (resourceSpans.scopeSpans ?? []).flatMap((scope) =>

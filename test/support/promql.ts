@@ -14,7 +14,7 @@ export function metricNames(expression: string): string[] {
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' '); // label lists
   const names = new Set<string>();
   for (const match of stripped.matchAll(/(?<![\w.$])[A-Za-z_:][\w:]*/g)) {
-    const after = stripped.slice(match.index! + match[0].length);
+    const after = stripped.slice(match.index + match[0].length);
     if (/^\s*\(/.test(after) || KEYWORDS.has(match[0].toLowerCase())) continue;
     names.add(match[0]);
   }

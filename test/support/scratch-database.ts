@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationInterface } from 'typeorm';
 import { loadDatabaseConfig } from '../../apps/customer-service/src/config/app-config';
 import { runMigrationsLocked } from '../../apps/customer-service/src/database/run-migrations';
 import { typeOrmOptions } from '../../apps/customer-service/src/database/typeorm-options';
@@ -22,7 +22,7 @@ export interface ScratchOptions {
   /** The database's default locale; the server's when absent. */
   locale?: DatabaseLocale;
   /** Migrations to apply, in order; all of them when absent. */
-  migrations?: Function[];
+  migrations?: (new () => MigrationInterface)[];
 }
 
 /**

@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const { createApp, startListening } = await import('./http/create-app');
+  const { createApp, startListening } = await import('./create-app');
   const app = await createApp(config);
   const { publicUrl, managementUrl: management } = await startListening(app, config);
   // A plain banner for people; the logs are for machines (or pretty, in a terminal).

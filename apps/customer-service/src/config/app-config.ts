@@ -1,3 +1,4 @@
+import { CUSTOMER_EVENTS_TOPIC } from '@app/contracts';
 import { databaseTls, kafkaSecurity, SaslConfig, SslMode, TlsMaterial } from './connection-security';
 import { bool, ConfigError, Env, fail, failWithout, integer, oneOf, raw, secret, text } from './env-readers';
 
@@ -355,7 +356,7 @@ function brokers(env: Env): string[] {
 }
 
 function topicName(env: Env): string {
-  return kafkaName(env, 'EVENTS_TOPIC', 'customer.events.v1', 'a Kafka topic name');
+  return kafkaName(env, 'EVENTS_TOPIC', CUSTOMER_EVENTS_TOPIC, 'a Kafka topic name');
 }
 
 /** `customer.events.v1` → `customer.snapshots.v1`; any other events topic gets a `.snapshots` sibling. */

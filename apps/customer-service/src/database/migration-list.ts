@@ -5,7 +5,8 @@ import { ListCountsAndCovering1764489600000 } from './migrations/1764489600000-l
 import { ReadModelAutovacuum1764662400000 } from './migrations/1764662400000-read-model-autovacuum';
 import { UnicodeText1764748800000 } from './migrations/1764748800000-unicode-text';
 import { ListWalks1764835200000 } from './migrations/1764835200000-list-walks';
-import { CustomerSnapshots1764921600000 } from './migrations/1764921600000-customer-snapshots';
+import { SearchCovering1765180800000 } from './migrations/1765180800000-search-covering';
+import { CustomerSnapshots1765267200000 } from './migrations/1765267200000-customer-snapshots';
 
 /** Every migration in order; listed explicitly so the compiled service needs no file globbing. */
 export const MIGRATIONS = [
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   ReadModelAutovacuum1764662400000,
   UnicodeText1764748800000,
   ListWalks1764835200000,
-  CustomerSnapshots1764921600000,
+  SearchCovering1765180800000,
+  CustomerSnapshots1765267200000,
 ];

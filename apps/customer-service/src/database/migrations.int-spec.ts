@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { createScratchDatabase } from '../../../../test/support/scratch-database';
+import { createScratchDatabase } from '@test/support/scratch-database';
 import { loadDatabaseConfig } from '../config/app-config';
 import { MIGRATIONS } from './migration-list';
 import { UnicodeText1764748800000 } from './migrations/1764748800000-unicode-text';
+import { SearchCovering1765180800000 } from './migrations/1765180800000-search-covering';
+import { queryRows } from './query-rows';
 import { runMigrationsLocked } from './run-migrations';
 import { typeOrmOptions } from './typeorm-options';
 
@@ -28,6 +30,58 @@ describe('migrations on real PostgreSQL', () => {
     await runMigrationsLocked(dataSource);
     const [{ reloptions }] = await dataSource.query(`SELECT reloptions FROM pg_class WHERE oid = 'customer_list_view'::regclass`);
     expect(reloptions).toEqual(expect.arrayContaining(['autovacuum_vacuum_insert_scale_factor=0.002', 'autovacuum_vacuum_scale_factor=0.01']));
+  });
+
+  it('builds the search-covering created_at index concurrently while other instances wait for the lock', async () => {
+    // A database one migration behind, then three instances starting together: the one that
+    // wins builds the index CONCURRENTLY, which waits for every older snapshot to end. The
+    // others must not hold one while they wait (they would wait for each other forever).
+    const before = MIGRATIONS.filter((migration) => migration !== SearchCovering1765180800000);
+    const scratch = await createScratchDatabase('search_covering', { migrations: before });
+    const instances = await Promise.all([1, 2, 3].map(() => new DataSource(typeOrmOptions(loadDatabaseConfig({ DATABASE_URL: scratch.url }))).initialize()));
+    try {
+      const [db] = instances;
+      await db.query(
+        `INSERT INTO customer_list_view (customer_guid, counterparty_guid, login, name, surname, kyc_level, is_disabled, balance_allowed,
+           accounts_total, version, created_at, updated_at)
+         SELECT gen_random_uuid(), $1, 'user' || i || '@bank.example', 'Ἀλέξανδρος', 'Łukasiewicz', 1, false, 0, 1, 1, now(), now()
+           FROM generate_series(1, 500) AS i`,
+        [randomUUID()],
+      );
+      const applied = await Promise.all(instances.map((instance) => runMigrationsLocked(instance)));
+      expect(applied.flat()).toEqual(['SearchCovering1765180800000']);
+      expect(await createdAtIndexes(db)).toEqual([
+        ['customer_list_view_created_at_idx', true, '(counterparty_guid, created_at, customer_guid) INCLUDE (is_disabled, branch_guid, writer_xid, search_text)'],
+      ]);
+    } finally {
+      await Promise.all(instances.map((instance) => instance.destroy()));
+      await scratch.drop();
+    }
+  });
+
+  it('completes a search-covering swap that stopped half-way, and reverts it', async () => {
+    const scratch = await createScratchDatabase('search_covering_rerun');
+    const db = await new DataSource(typeOrmOptions(loadDatabaseConfig({ DATABASE_URL: scratch.url }))).initialize();
+    const runner = db.createQueryRunner();
+    try {
+      const migration = new SearchCovering1765180800000();
+      await migration.down(runner);
+      expect(await createdAtIndexes(db)).toEqual([
+        ['customer_list_view_created_at_idx', true, '(counterparty_guid, created_at, customer_guid) INCLUDE (is_disabled, branch_guid, writer_xid)'],
+      ]);
+      // What a stop during the build leaves: the new index under its building name, beside the old one.
+      await db.query(`CREATE INDEX customer_list_view_created_at_search_idx ON customer_list_view (counterparty_guid)`);
+      await migration.up(runner);
+      expect(await createdAtIndexes(db)).toEqual([
+        ['customer_list_view_created_at_idx', true, '(counterparty_guid, created_at, customer_guid) INCLUDE (is_disabled, branch_guid, writer_xid, search_text)'],
+      ]);
+      // The connection goes back to the pool with the pool's statement timeout, not the build's none.
+      expect(await queryRows(runner, `SELECT current_setting('statement_timeout') AS value`)).toEqual([{ value: '10s' }]);
+    } finally {
+      await runner.release();
+      await db.destroy();
+      await scratch.drop();
+    }
   });
 
   it('round-trips a customer row, money exact', async () => {
@@ -107,3 +161,14 @@ describe('migrations on real PostgreSQL', () => {
     }
   });
 });
+
+/** The created_at ordering index of customer_list_view, and any half-built one beside it: name, valid, columns. */
+async function createdAtIndexes(db: DataSource): Promise<[string, boolean, string][]> {
+  const rows = await queryRows<{ name: string; valid: boolean; definition: string }>(
+    db,
+    `SELECT c.relname AS name, i.indisvalid AS valid, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = 'customer_list_view'::regclass AND c.relname LIKE 'customer_list_view_created_at%' ORDER BY c.relname`,
+  );
+  return rows.map((row) => [row.name, row.valid, row.definition.replace(/^.* USING btree /, '')]);
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Problem, Rule } from '../fields/field-rules';
+import { guid as guidRule, Problem, Rule } from '../fields/field-rules';
 import { ApiError } from './api-error';
 
 /**
@@ -29,7 +29,6 @@ interface Payload extends ListPosition {
 /** Longest cursor read: a position, a snapshot with its in-progress transactions, a fingerprint. */
 export const MAX_CURSOR_LENGTH = 4096;
 const SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16}$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** pg_snapshot's text form: xmin:xmax:xip,xip,… */
 const SNAPSHOT = /^\d{1,20}:\d{1,20}:(\d{1,20}(,\d{1,20}){0,200})?$/;
 
@@ -70,8 +69,10 @@ function readPayload(cursor: string): Payload | null {
   const { key, guid, snapshot, for: made } = value as Record<string, unknown>;
   if (!(key === null || (typeof key === 'string' && key.length <= 1024))) return null;
   if (!(snapshot === undefined || (typeof snapshot === 'string' && SNAPSHOT.test(snapshot)))) return null;
-  if (typeof guid !== 'string' || !GUID.test(guid) || typeof made !== 'string') return null;
-  return { key, guid, ...(snapshot !== undefined ? { snapshot } : {}), for: made };
+  if (typeof guid !== 'string' || typeof made !== 'string') return null;
+  const tieBreak = guidRule(guid);
+  if (tieBreak instanceof Problem) return null;
+  return { key, guid: tieBreak, ...(snapshot !== undefined ? { snapshot } : {}), for: made };
 }
 
 function checksum(body: string): string {

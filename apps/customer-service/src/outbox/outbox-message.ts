@@ -24,7 +24,7 @@ export interface ClaimedRow {
 
 /**
  * Outbox rows of this type carry a snapshot only (the backfill of customers older than the
- * snapshot topic, migration 1764921600000): the relay sends them to the snapshot topic alone.
+ * snapshot topic, migration 1765267200000): the relay sends them to the snapshot topic alone.
  */
 export const SNAPSHOT_ROW_TYPE = CUSTOMER_SNAPSHOT_V1;
 

@@ -1,4 +1,5 @@
 import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
+import { guid, Problem } from '../fields/field-rules';
 import { Money } from '../fields/money';
 import { AccountRow, CustomerRow } from '../read-model/read-model.tables';
 
@@ -15,7 +16,6 @@ export type ParseResult = { ok: true; event: ProjectedEvent } | { ok: false; rea
 
 export const KNOWN_EVENT_TYPES = ['customer.created.v1', 'customer.updated.v1', 'customer.account_opened.v1'];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A problem with one field; the message names the field, never its value (it may be PII). */
@@ -136,8 +136,9 @@ function text(o: Json, field: string, max: number, at = self): string {
 
 function uuid(o: Json, field: string, at = self): string {
   const value = o[field];
-  if (typeof value !== 'string' || !UUID.test(value)) throw new Malformed(`${at(field)}: must be a UUID`);
-  return value.toLowerCase();
+  const checked = typeof value === 'string' ? guid(value) : new Problem('must be a UUID');
+  if (checked instanceof Problem) throw new Malformed(`${at(field)}: ${checked.message}`);
+  return checked;
 }
 
 function boolean(o: Json, field: string, at = self): boolean {

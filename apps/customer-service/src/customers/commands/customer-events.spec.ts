@@ -1,4 +1,4 @@
-import { valueErrors } from '../../../../../test/support/event-contract';
+import { valueErrors } from '@test/support/event-contract';
 import { toOutboxMessages } from './customer-events';
 import { Customer, CustomerProfile } from '../domain/customer';
 import { Money } from '../../fields/money';

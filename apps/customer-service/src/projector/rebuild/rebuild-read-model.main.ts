@@ -4,17 +4,18 @@ import { ConfigError, loadDatabaseConfig, processEnvironment } from '../../confi
 import { checkDatabase } from '../../database/database-check';
 import { runMigrationsLocked } from '../../database/run-migrations';
 import { typeOrmOptions } from '../../database/typeorm-options';
+import { guid } from '../../fields/field-rules';
 import { rebuildReadModel } from './read-model.rebuild';
 
 const USAGE = 'usage: npm run projection:rebuild [-- --counterparty <uuid>] [--batch-size <n>]';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `npm run projection:rebuild`: rebuilds the read model from the write tables (see docs/read-model.md). */
 async function main(args: string[]): Promise<number> {
   const options: { counterpartyGuid?: string; batchSize?: number } = {};
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i], args[i + 1]];
-    if (flag === '--counterparty' && value && UUID.test(value)) options.counterpartyGuid = value.toLowerCase();
+    const counterparty = flag === '--counterparty' && value ? guid(value) : undefined;
+    if (typeof counterparty === 'string') options.counterpartyGuid = counterparty;
     else if (flag === '--batch-size' && /^\d{1,7}$/.test(value ?? '') && Number(value) > 0) options.batchSize = Number(value);
     else {
       process.stderr.write(`${USAGE}\n`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { migratedDataSource } from '../../../../../../test/support/schema';
+import { migratedDataSource } from '@test/support/schema';
 import { CustomerListFilter, Ordering, ORDERINGS } from './customer-list.params';
 import { customerListSql } from './customer-list.sql';
 
@@ -113,6 +113,20 @@ describe.each([
       expect(nodes.length).toBeGreaterThan(0);
       expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
     }
+  });
+
+  it('the capped total of a search with a trigram is never the filtered created_at index (it finds its matches by the GIN index)', async () => {
+    const sql = customerListSql(scope(), { is_disabled: false, search_string: 'user123' }, page());
+    const nodes = onView(await plan(sql.total.text, sql.total.values));
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Index Only Scan');
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+  });
+
+  it('the capped total of a search too short for a trigram may filter the created_at index, which includes search_text', async () => {
+    const sql = customerListSql(scope(), { is_disabled: false, search_string: 'us' }, page());
+    expect(sql.total.text).toMatch(/^SELECT count\(1\)/);
+    const names = onView(await plan(sql.total.text, sql.total.values)).map((node) => `${node['Node Type']} ${node['Index Name'] ?? ''}`);
+    if (counterparty === LARGE) expect(names).toContain('Index Only Scan customer_list_view_created_at_idx');
   });
 
   it('the unfiltered total is a customer_counts lookup', async () => {

@@ -101,4 +101,11 @@ describe('customerListSql', () => {
       expect(() => customerListSql(scope, { is_disabled: false }, { ...page, ordering: ordering as never, after: { key, guid: after.guid } })).toThrow('Request is invalid.');
     });
   });
+
+  it('counts a search with a trigram by a column the created_at index lacks, one without by a constant', () => {
+    for (const [searchString, counted] of [['kowal', 'version'], ['12345', 'version'], ['Ἀλέξ', 'version'], ['an', '1'], ['a%b', '1'], ['ив', '1']]) {
+      const { text } = customerListSql(scope, { is_disabled: false, search_string: searchString }, page).total;
+      expect(text.startsWith(`SELECT count(${counted}) AS total FROM (SELECT ${counted} FROM customer_list_view WHERE`)).toBe(true);
+    }
+  });
 });

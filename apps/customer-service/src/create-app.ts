@@ -2,18 +2,18 @@ import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '../config/app-config';
-import { AppModule } from '../app.module';
-import { RuntimeOptions } from '../config/config.module';
-import { ManagementServer, shownHost } from '../management/management.server';
-import { HttpMetrics } from '../metrics/http.metrics';
-import { nameServerSpansByRoute } from '../tracing/http-route-span';
-import { ErrorBodyFilter } from './error-body.filter';
-import { setUpOpenApi } from './open-api';
-import { requestIdFor } from './request-id';
-import { BODY_LIMIT_BYTES, useJsonBodies } from './json-body';
-import { QueryInterceptor } from './query.decorators';
-import { validationPipe } from './validation';
+import { AppConfig } from './config/app-config';
+import { AppModule } from './app.module';
+import { RuntimeOptions } from './config/config.module';
+import { ManagementServer, shownHost } from './management/management.server';
+import { HttpMetrics } from './metrics/http.metrics';
+import { nameServerSpansByRoute } from './tracing/http-route-span';
+import { ErrorBodyFilter } from './http/error-body.filter';
+import { setUpOpenApi } from './http/open-api';
+import { requestIdFor } from './http/request-id';
+import { BODY_LIMIT_BYTES, useJsonBodies } from './http/json-body';
+import { QueryInterceptor } from './http/query.decorators';
+import { validationPipe } from './http/validation';
 
 
 /**

@@ -12,8 +12,8 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
  *   sends such rows to the snapshot topic only, never to the events topic. Built here in SQL,
  *   in the same transaction as the upgrade, so no write can slip between the two.
  */
-export class CustomerSnapshots1764921600000 implements MigrationInterface {
-  name = 'CustomerSnapshots1764921600000';
+export class CustomerSnapshots1765267200000 implements MigrationInterface {
+  name = 'CustomerSnapshots1765267200000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`CREATE INDEX outbox_aggregate_seq_idx ON outbox (aggregateid, seq)`);
