@@ -58,6 +58,19 @@ export async function readWholeTopic(
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`topic not read to its end within ${timeoutMs} ms`)), timeoutMs);
+      // The end is reached by offsets, not by messages: the relay writes in Kafka transactions,
+      // so a partition's last offset is a commit marker that no handler sees. This event follows
+      // every batch, marker-only batches included (kafkajs resolves their offsets itself).
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const end = remaining.get(payload.partition);
+        if (end !== undefined && Number(payload.lastOffset) + 1 >= end) remaining.delete(payload.partition);
+        if (remaining.size === 0) {
+          clearTimeout(timer);
+          // Once this batch handler has returned: disconnecting from inside it can leave a
+          // coordinator connection open.
+          setImmediate(resolve);
+        }
+      });
       void consumer.run({
         eachBatch: ({ batch }) => {
           for (const message of batch.messages) {
@@ -71,13 +84,6 @@ export async function readWholeTopic(
               headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
               producerId: String((message as { batchContext?: { producerId?: unknown } }).batchContext?.producerId),
             });
-            if (offset === remaining.get(batch.partition)! - 1) remaining.delete(batch.partition);
-          }
-          if (remaining.size === 0) {
-            clearTimeout(timer);
-            // Once this batch handler has returned: disconnecting from inside it can leave a
-            // coordinator connection open.
-            setImmediate(resolve);
           }
           return Promise.resolve();
         },

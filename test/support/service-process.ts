@@ -17,12 +17,13 @@ export interface ServiceProcess {
 
 /**
  * Starts `main.ts` through ts-node (transpile only: ~2-3 s) with the test run's environment
- * plus `env`, e.g. `{ ROLES: 'relay', DATABASE_URL: … }`. The caller kills it.
+ * plus `env`, e.g. `{ ROLES: 'relay', DATABASE_URL: … }`. The caller kills it. `entry`: another
+ * app of the monorepo (apps/ledger-example).
  */
-export function startServiceProcess(env: Record<string, string>): ServiceProcess {
+export function startServiceProcess(env: Record<string, string>, entry = 'apps/customer-service/src/main.ts'): ServiceProcess {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/customer-service/src/main.ts'],
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry],
     { cwd: root, env: { ...process.env, PORT: '0', MANAGEMENT_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -6,6 +6,10 @@ import {
   CUSTOMER_EVENT_HEADERS_V1_SCHEMA,
   CUSTOMER_EVENT_V1_SCHEMAS,
   CUSTOMER_EVENTS_TOPIC,
+  CUSTOMER_SNAPSHOT_HEADERS_V1_SCHEMA,
+  CUSTOMER_SNAPSHOT_V1,
+  CUSTOMER_SNAPSHOT_V1_SCHEMA,
+  CUSTOMER_SNAPSHOTS_TOPIC,
   CUSTOMER_UPDATED_V1,
 } from './index';
 
@@ -37,27 +41,30 @@ describe('docs/asyncapi.yaml', () => {
     expect(parsed.document?.version()).toBe('3.0.0');
   });
 
-  it('describes the contracts\' topic, keyed by customer guid, sent by this service', () => {
+  it('describes the contracts\' two topics, keyed by customer guid, sent by this service', () => {
     const document = parsed.document!;
-    const [channel] = document.channels().all();
-    expect(channel.address()).toBe(CUSTOMER_EVENTS_TOPIC);
-    expect(channel.bindings().get('kafka')?.value()).toMatchObject({ topic: CUSTOMER_EVENTS_TOPIC });
-    const [operation] = document.operations().all();
-    expect(operation.action()).toBe('send');
-    expect(operation.channels().all().map((item) => item.address())).toEqual([CUSTOMER_EVENTS_TOPIC]);
+    expect(document.channels().all().map((channel) => channel.address()).sort()).toEqual([CUSTOMER_EVENTS_TOPIC, CUSTOMER_SNAPSHOTS_TOPIC].sort());
+    for (const channel of document.channels().all()) {
+      expect(channel.bindings().get('kafka')?.value()).toMatchObject({ topic: channel.address() });
+    }
+    const sent = document.operations().all().map((operation) => [operation.action(), operation.channels().all().map((item) => item.address())]);
+    expect(sent).toEqual(expect.arrayContaining([['send', [CUSTOMER_EVENTS_TOPIC]], ['send', [CUSTOMER_SNAPSHOTS_TOPIC]]]));
     for (const message of document.messages().all()) {
       expect(message.bindings().get('kafka')?.value()).toMatchObject({ key: { type: 'string', format: 'uuid' } });
     }
   });
 
-  it('has one message per event type whose payload and headers are exactly the contracts\' JSON Schemas', () => {
+  it('has one message per event type and the snapshot record, whose payload and headers are exactly the contracts\' JSON Schemas', () => {
     const messages = parsed.document!.messages().all();
-    expect(messages.map((message) => message.name()).sort()).toEqual([CUSTOMER_ACCOUNT_OPENED_V1, CUSTOMER_CREATED_V1, CUSTOMER_UPDATED_V1].sort());
+    expect(messages.map((message) => message.name()).sort()).toEqual(
+      [CUSTOMER_ACCOUNT_OPENED_V1, CUSTOMER_CREATED_V1, CUSTOMER_UPDATED_V1, CUSTOMER_SNAPSHOT_V1].sort(),
+    );
     for (const message of messages) {
-      const type = message.name() as keyof typeof CUSTOMER_EVENT_V1_SCHEMAS;
+      const snapshot = message.name() === CUSTOMER_SNAPSHOT_V1;
+      const payload = snapshot ? CUSTOMER_SNAPSHOT_V1_SCHEMA : CUSTOMER_EVENT_V1_SCHEMAS[message.name() as keyof typeof CUSTOMER_EVENT_V1_SCHEMAS];
       expect(message.contentType()).toBe('application/json');
-      expect(withoutParserKeys(message.payload()!.json())).toEqual(plain(CUSTOMER_EVENT_V1_SCHEMAS[type]));
-      expect(withoutParserKeys(message.headers()!.json())).toEqual(plain(CUSTOMER_EVENT_HEADERS_V1_SCHEMA));
+      expect(withoutParserKeys(message.payload()!.json())).toEqual(plain(payload));
+      expect(withoutParserKeys(message.headers()!.json())).toEqual(plain(snapshot ? CUSTOMER_SNAPSHOT_HEADERS_V1_SCHEMA : CUSTOMER_EVENT_HEADERS_V1_SCHEMA));
     }
   });
 });

@@ -48,3 +48,23 @@ export interface CustomerEventHeadersV1 {
   traceparent?: string;
   tracestate?: string;
 }
+
+/** `ce_source` of every snapshot record (`customer.snapshots.v1`): with `ce_id` it names a record uniquely. */
+export const CUSTOMER_SNAPSHOTS_SOURCE = '/customer-service/snapshots';
+
+/** `ce_type` of every snapshot record. */
+export const CUSTOMER_SNAPSHOT_V1 = 'customer.snapshot.v1';
+
+/**
+ * The headers of a snapshot record: the same names as an event's. `ce_id` is the id of the
+ * latest event (or backfill) the snapshot reflects; `ce_time` when that change happened.
+ */
+export interface CustomerSnapshotHeadersV1 {
+  ce_specversion: typeof CLOUDEVENTS_SPEC_VERSION;
+  ce_id: string;
+  ce_type: typeof CUSTOMER_SNAPSHOT_V1;
+  ce_source: typeof CUSTOMER_SNAPSHOTS_SOURCE;
+  ce_subject: string;
+  ce_time: string;
+  'content-type': typeof EVENT_CONTENT_TYPE;
+}

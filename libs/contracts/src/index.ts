@@ -8,3 +8,8 @@ export * from './events/customer-snapshot.v1';
 export * from './events/customer-events.v1';
 export * from './events/customer-snapshot.v1.schema';
 export * from './events/customer-events.v1.schema';
+export * from './consumer/malformed-message.error';
+export * from './consumer/version';
+export * from './consumer/decode';
+export * from './consumer/bootstrap';
+export * from './schemas';

@@ -13,8 +13,20 @@ describe('loadConfig', () => {
     expect(config.apiPrefix).toBe('/api/v1');
     expect(config.kafka.eventsTopic).toBe('customer.events.v1');
     expect(config.kafka.eventsPartitions).toBe(6);
+    expect(config.kafka.snapshotsTopic).toBe('customer.snapshots.v1');
+    expect(config.kafka.relayTransactionalId).toBe('customer-service.relay.db.customer.events.v1');
     expect([...config.roles]).toEqual(['api', 'relay', 'projector']);
     expect(config.database.migrationsRun).toBe(true);
+  });
+
+  it('names the snapshot topic and the relay transactional id after the events topic and the database', () => {
+    const config = loadConfig({ ...base, EVENTS_TOPIC: 'test-events-1', DATABASE_URL: 'postgres://u:p@h/other_db' });
+    expect(config.kafka.snapshotsTopic).toBe('test-events-1.snapshots');
+    expect(config.kafka.relayTransactionalId).toBe('customer-service.relay.other_db.test-events-1');
+    expect(loadConfig({ ...base, SNAPSHOTS_TOPIC: 'latest', RELAY_TRANSACTIONAL_ID: 'relay-a' }).kafka).toMatchObject({
+      snapshotsTopic: 'latest',
+      relayTransactionalId: 'relay-a',
+    });
   });
 
   it('reads roles and brokers as lists', () => {

@@ -89,6 +89,15 @@ export interface KafkaConfig {
   clientId: string;
   eventsTopic: string;
   eventsPartitions: number;
+  /** How long the events topic keeps events (`retention.ms`, set when the service creates it): a consumer further behind must bootstrap again. */
+  eventsRetentionHours: number;
+  /** The compacted topic of each customer's latest snapshot (ADR 8); as many partitions as the events topic. */
+  snapshotsTopic: string;
+  /**
+   * The relay's Kafka transactional id: every relay of one database must share it, so a new
+   * leader fences a former one's unfinished transaction (ADR 8).
+   */
+  relayTransactionalId: string;
   /** Set when KAFKA_SSL is true: TLS to every broker, hostnames verified (material may be empty: Node's public CAs). */
   ssl?: TlsMaterial;
   /** Set when KAFKA_SASL_MECHANISM is. */
@@ -174,6 +183,9 @@ export function loadConfig(env: Env): AppConfig {
       clientId: text(env, 'KAFKA_CLIENT_ID', 'customer-service'),
       eventsTopic: topicName(env),
       eventsPartitions: integer(env, 'EVENTS_PARTITIONS', 6, 1, 1000),
+      eventsRetentionHours: integer(env, 'EVENTS_RETENTION_HOURS', 168, 1, 24 * 366 * 10),
+      snapshotsTopic: kafkaName(env, 'SNAPSHOTS_TOPIC', snapshotsTopicFor(topicName(env)), 'a Kafka topic name'),
+      relayTransactionalId: kafkaName(env, 'RELAY_TRANSACTIONAL_ID', relayTransactionalIdFor(env), 'a Kafka transactional id'),
       ...kafkaSecurity(env),
     },
     projector: {
@@ -345,6 +357,17 @@ function brokers(env: Env): string[] {
 
 function topicName(env: Env): string {
   return kafkaName(env, 'EVENTS_TOPIC', CUSTOMER_EVENTS_TOPIC, 'a Kafka topic name');
+}
+
+/** `customer.events.v1` → `customer.snapshots.v1`; any other events topic gets a `.snapshots` sibling. */
+function snapshotsTopicFor(eventsTopic: string): string {
+  return eventsTopic.includes('.events.') ? eventsTopic.replace('.events.', '.snapshots.') : `${eventsTopic}.snapshots`;
+}
+
+/** One per database and events topic: the relays that share an outbox share it (and nobody else). */
+function relayTransactionalIdFor(env: Env): string {
+  const database = decodeURIComponent(databaseUrl(env).pathname.slice(1)) || 'postgres';
+  return `${text(env, 'KAFKA_CLIENT_ID', 'customer-service')}.relay.${database}.${topicName(env)}`.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 249);
 }
 
 function kafkaName(env: Env, name: string, fallback: string, expected: string): string {

@@ -6,6 +6,7 @@ import { ReadModelAutovacuum1764662400000 } from './migrations/1764662400000-rea
 import { UnicodeText1764748800000 } from './migrations/1764748800000-unicode-text';
 import { ListWalks1764835200000 } from './migrations/1764835200000-list-walks';
 import { SearchCovering1765180800000 } from './migrations/1765180800000-search-covering';
+import { CustomerSnapshots1765267200000 } from './migrations/1765267200000-customer-snapshots';
 
 /** Every migration in order; listed explicitly so the compiled service needs no file globbing. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   UnicodeText1764748800000,
   ListWalks1764835200000,
   SearchCovering1765180800000,
+  CustomerSnapshots1765267200000,
 ];

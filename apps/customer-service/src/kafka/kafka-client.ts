@@ -61,10 +61,13 @@ export class KafkaClient implements OnApplicationShutdown {
    * retried duplicate and cannot reorder a partition), keys hashed like the Java client (murmur2)
    * so every client maps a customer to the same partition. Its kafkajs retries stay short: the
    * relay retries forever itself, with a fresh producer (and producer id) after each failure.
+   * Transactional (ADR 8): a batch's events and snapshots commit together, and a new producer
+   * with the same id fences an older one (a former leader's unfinished batch is aborted).
    */
-  relayProducer(): Producer {
+  relayProducer(transactionalId: string): Producer {
     return this.kafka.producer({
       idempotent: true,
+      transactionalId,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,

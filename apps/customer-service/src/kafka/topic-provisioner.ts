@@ -4,7 +4,7 @@ import { kafkaMisconfiguration } from './kafka-check';
 import { KafkaClient } from './kafka-client';
 
 /**
- * Creates the events topic at start-up (the broker has auto-create off, and kafkajs cannot
+ * Creates the events topic and the snapshot topic at start-up (the broker has auto-create off, and kafkajs cannot
  * subscribe to a topic that does not exist yet under KRaft). Runs in the background with
  * backoff so the API starts and accepts writes even while Kafka is away; `whenReady()` lets
  * the relay and the projector wait for it.
@@ -64,12 +64,23 @@ export class TopicProvisioner implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async provision(): Promise<void> {
-    const { eventsTopic: topic, eventsPartitions: numPartitions } = this.config.kafka;
+    const { eventsTopic: topic, eventsPartitions: numPartitions, eventsRetentionHours: retentionHours, snapshotsTopic } = this.config.kafka;
     const admin = await this.client.connectedAdmin();
     const created = await admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic, numPartitions, replicationFactor: -1 }],
+      topics: [{ topic, numPartitions, replicationFactor: -1, configEntries: [{ name: 'retention.ms', value: String(retentionHours * 3_600_000) }] }],
     });
     this.logger.log(created ? `created topic ${topic} (${numPartitions} partitions)` : `topic ${topic} exists`);
+    // Keyed and partitioned exactly like the events topic (ADR 8): as many partitions as it
+    // really has, so a customer's snapshot and events share a partition number.
+    const [{ partitions }] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    const snapshots = await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: snapshotsTopic, numPartitions: partitions.length, replicationFactor: -1, configEntries: SNAPSHOT_TOPIC_CONFIG }],
+    });
+    this.logger.log(snapshots ? `created compacted topic ${snapshotsTopic} (${partitions.length} partitions)` : `topic ${snapshotsTopic} exists`);
   }
 }
+
+/** A table, not a log: only each customer's latest record is kept (customers are never deleted: no tombstones). */
+const SNAPSHOT_TOPIC_CONFIG = [{ name: 'cleanup.policy', value: 'compact' }];

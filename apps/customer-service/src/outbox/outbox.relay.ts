@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { KafkaClient } from '../kafka/kafka-client';
 import { TopicProvisioner } from '../kafka/topic-provisioner';
 import { inSpan, linkFromHeaders, markFailed } from '../tracing/spans';
-import { ClaimedRow, toKafkaMessage } from './outbox-message';
+import { ClaimedRow, LatestSnapshotRow, SNAPSHOT_ROW_TYPE, toKafkaMessage, toSnapshotMessage } from './outbox-message';
 import { RelayMetrics } from './relay.metrics';
 import { RelaySession } from './relay-session';
 import { backoffMs, Wakeup } from './relay-timing';
@@ -21,8 +21,9 @@ const SHUTDOWN_GRACE_MS = 3000;
  * The relay role (DESIGN §4, ADR 1): moves committed outbox rows to Kafka. One leader at a time
  * (a PostgreSQL advisory lock on its own session), woken by NOTIFY with a poll as fallback.
  * Each round claims the oldest unpublished rows in sequence order, produces them in one
- * request (idempotent producer, acks from all in-sync replicas, one request in flight) and
- * marks them published only after that request is acknowledged. Kafka failures are retried
+ * Kafka transaction together with the latest snapshot of each of their customers (ADR 8;
+ * idempotent transactional producer, acks from all in-sync replicas, one request in flight)
+ * and marks them published only after that transaction commits. Kafka failures are retried
  * forever with capped backoff while the API keeps writing to the outbox. Delivery is
  * at-least-once: a crash between the ack and the update republishes that one batch.
  */
@@ -97,7 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     // The topic exists before anything is produced to it (the broker never auto-creates).
     await Promise.race([this.topics.whenReady(), this.stopping]).catch(() => undefined);
     if (this.stopped) return;
-    this.logger.log(`leading: publishing the outbox to ${this.config.kafka.eventsTopic}`);
+    this.logger.log(`leading: publishing the outbox to ${this.config.kafka.eventsTopic} and ${this.config.kafka.snapshotsTopic}`);
     let purgeAt = 0;
     while (!this.stopped) {
       session.assertAlive();
@@ -132,11 +133,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async publishBatch(session: RelaySession): Promise<number> {
     const rows = await session.claim(this.config.relay.batchSize);
     if (rows.length === 0) return 0;
+    const snapshots = await session.latestSnapshots([...new Set(rows.map((row) => row.aggregateid))]);
     const failure = await inSpan(`send ${this.config.kafka.eventsTopic}`, this.sendSpan(rows), async (span) => {
       try {
         const producer = await this.connectedProducer();
         const startedAt = performance.now();
-        await producer.send({ topic: this.config.kafka.eventsTopic, acks: -1, messages: rows.map(toKafkaMessage) });
+        await this.sendTransaction(producer, rows, snapshots);
         this.metrics.acknowledged(performance.now() - startedAt, rows.map((row) => row.created_at));
       } catch (error) {
         markFailed(span, error);
@@ -154,6 +156,27 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.kafkaFailures > 0) this.logger.log(`publishing again after ${this.kafkaFailures} failed attempts`);
     this.kafkaFailures = 0;
     return rows.length;
+  }
+
+  /**
+   * The batch's events and its customers' snapshots commit together or not at all, so the two
+   * topics survive the same faults; a failed transaction is aborted (and fenced anyway by the
+   * next producer with the same transactional id). Backfill rows go to the snapshot topic only.
+   */
+  private async sendTransaction(producer: Producer, rows: readonly ClaimedRow[], snapshots: readonly LatestSnapshotRow[]): Promise<void> {
+    const { eventsTopic, snapshotsTopic } = this.config.kafka;
+    const topicMessages = [
+      { topic: eventsTopic, messages: rows.filter((row) => row.type !== SNAPSHOT_ROW_TYPE).map(toKafkaMessage) },
+      { topic: snapshotsTopic, messages: snapshots.map(toSnapshotMessage) },
+    ].filter(({ messages }) => messages.length > 0);
+    const transaction = await producer.transaction();
+    try {
+      await transaction.sendBatch({ acks: -1, topicMessages });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** OpenTelemetry messaging conventions for a batch publish: a producer span linking every message's creation context. */
@@ -185,7 +208,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async connectedProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
-    const producer = this.kafka.relayProducer();
+    const producer = this.kafka.relayProducer(this.config.kafka.relayTransactionalId);
     this.producer = producer;
     await producer.connect();
     return producer;

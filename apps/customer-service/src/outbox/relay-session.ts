@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DatabaseConfig } from '../config/app-config';
 import { pgConnectionOptions } from '../database/pg-connection';
-import { ClaimedRow } from './outbox-message';
+import { ClaimedRow, LatestSnapshotRow } from './outbox-message';
 
 /** Any constant works; every relay of one database must use the same one. */
 export const RELAY_LOCK_KEY = 7_316_204_552;
@@ -68,6 +68,21 @@ export class RelaySession {
       `SELECT id, seq, aggregateid, type, payload::text AS payload, payload->>'occurred_at' AS occurred_at, created_at, headers
          FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
       [limit],
+    );
+    return rows;
+  }
+
+  /**
+   * The newest committed outbox row of each of these customers, whatever its state: the
+   * snapshot topic gets each customer's latest state, never an older one (ADR 8). A customer
+   * of a claimed batch always has one: its unpublished rows are never purged.
+   */
+  async latestSnapshots(aggregateIds: readonly string[]): Promise<LatestSnapshotRow[]> {
+    const { rows } = await this.client.query<LatestSnapshotRow>(
+      `SELECT DISTINCT ON (aggregateid) id, aggregateid, (payload->'customer')::text AS snapshot,
+              payload->>'occurred_at' AS occurred_at, created_at
+         FROM outbox WHERE aggregateid = ANY($1::text[]) AND payload ? 'customer' ORDER BY aggregateid, seq DESC`,
+      [aggregateIds],
     );
     return rows;
   }

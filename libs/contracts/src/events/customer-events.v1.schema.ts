@@ -1,4 +1,10 @@
-import { CLOUDEVENTS_SPEC_VERSION, CUSTOMER_EVENTS_SOURCE, EVENT_CONTENT_TYPE } from '../cloudevents';
+import {
+  CLOUDEVENTS_SPEC_VERSION,
+  CUSTOMER_EVENTS_SOURCE,
+  CUSTOMER_SNAPSHOT_V1,
+  CUSTOMER_SNAPSHOTS_SOURCE,
+  EVENT_CONTENT_TYPE,
+} from '../cloudevents';
 import { CUSTOMER_ACCOUNT_OPENED_V1, CUSTOMER_CREATED_V1, CUSTOMER_UPDATED_V1, CustomerEventTypeV1 } from './customer-events.v1';
 import {
   ACTOR_V1_SCHEMA,
@@ -70,19 +76,24 @@ export const CUSTOMER_EVENT_V1_SCHEMAS: Readonly<Record<CustomerEventTypeV1, obj
   [CUSTOMER_ACCOUNT_OPENED_V1]: CUSTOMER_ACCOUNT_OPENED_V1_SCHEMA,
 };
 
+const CLOUDEVENT_HEADERS_REQUIRED = ['ce_specversion', 'ce_id', 'ce_type', 'ce_source', 'ce_subject', 'ce_time', 'content-type'] as const;
+const SPEC_VERSION_HEADER = { const: CLOUDEVENTS_SPEC_VERSION } as const;
+const SUBJECT_HEADER = { type: 'string', format: 'uuid', description: 'The customer guid (also the message key).' } as const;
+const CONTENT_TYPE_HEADER = { const: EVENT_CONTENT_TYPE } as const;
+
 /** The headers of every customer event message (CloudEvents 1.0, Kafka binary mode). */
 export const CUSTOMER_EVENT_HEADERS_V1_SCHEMA = {
   title: 'CustomerEventHeadersV1',
   type: 'object',
-  required: ['ce_specversion', 'ce_id', 'ce_type', 'ce_source', 'ce_subject', 'ce_time', 'content-type'],
+  required: CLOUDEVENT_HEADERS_REQUIRED,
   properties: {
-    ce_specversion: { const: CLOUDEVENTS_SPEC_VERSION },
+    ce_specversion: SPEC_VERSION_HEADER,
     ce_id: { type: 'string', format: 'uuid', description: 'The event id (payload `event_id`): the dedupe key.' },
     ce_type: { enum: [CUSTOMER_CREATED_V1, CUSTOMER_UPDATED_V1, CUSTOMER_ACCOUNT_OPENED_V1] },
     ce_source: { const: CUSTOMER_EVENTS_SOURCE },
-    ce_subject: { type: 'string', format: 'uuid', description: 'The customer guid (also the message key).' },
+    ce_subject: SUBJECT_HEADER,
     ce_time: { type: 'string', format: 'date-time', description: 'When the change happened (payload `occurred_at`).' },
-    'content-type': { const: EVENT_CONTENT_TYPE },
+    'content-type': CONTENT_TYPE_HEADER,
     traceparent: {
       type: 'string',
       pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
@@ -93,5 +104,21 @@ export const CUSTOMER_EVENT_HEADERS_V1_SCHEMA = {
       maxLength: 512,
       description: 'W3C Trace Context vendor state that goes with `traceparent`, when there is any.',
     },
+  },
+} as const;
+
+/** The headers of every snapshot record on `customer.snapshots.v1` (CloudEvents 1.0, Kafka binary mode). */
+export const CUSTOMER_SNAPSHOT_HEADERS_V1_SCHEMA = {
+  title: 'CustomerSnapshotHeadersV1',
+  type: 'object',
+  required: CLOUDEVENT_HEADERS_REQUIRED,
+  properties: {
+    ce_specversion: SPEC_VERSION_HEADER,
+    ce_id: { type: 'string', format: 'uuid', description: 'The id of the latest change (event or backfill) this snapshot reflects.' },
+    ce_type: { const: CUSTOMER_SNAPSHOT_V1 },
+    ce_source: { const: CUSTOMER_SNAPSHOTS_SOURCE },
+    ce_subject: SUBJECT_HEADER,
+    ce_time: { type: 'string', format: 'date-time', description: 'When that change happened.' },
+    'content-type': CONTENT_TYPE_HEADER,
   },
 } as const;
