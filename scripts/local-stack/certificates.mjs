@@ -94,6 +94,6 @@ async function openssl(args) {
   } catch (caught) {
     const error = /** @type {ExecError} */ (caught);
     const reason = error.code === 'ENOENT' ? 'openssl is not on PATH (Debian: apt-get install openssl)' : (error.stderr || error.message).trim();
-    throw new Error(`openssl ${args[0]} failed: ${reason}`);
+    throw new Error(`openssl ${args[0]} failed: ${reason}`, { cause: caught });
   }
 }

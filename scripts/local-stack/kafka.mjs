@@ -158,7 +158,7 @@ async function formatStorageOnce({ root, libs, files, scramUsers = [] }) {
   } catch (caught) {
     const error = /** @type {import('./certificates.mjs').ExecError} */ (caught);
     const reason = error.code === 'ENOENT' ? 'java is not on PATH (Java 17+ is needed)' : `${error.stdout ?? ''}${error.stderr ?? error.message}`;
-    throw new Error(`formatting Kafka storage in ${files.logDir} failed: ${reason.trim()}`);
+    throw new Error(`formatting Kafka storage in ${files.logDir} failed: ${reason.trim()}`, { cause: caught });
   }
 }
 

@@ -175,7 +175,7 @@ async function initialiseDataDir(dataDir, { log, ephemeral }) {
   try {
     await server.initialise();
   } catch (error) {
-    throw new Error(`initialising PostgreSQL in ${dataDir} failed: ${/** @type {Error} */ (error).message}\n${output.join('').slice(-3000)}`);
+    throw new Error(`initialising PostgreSQL in ${dataDir} failed: ${/** @type {Error} */ (error).message}\n${output.join('').slice(-3000)}`, { cause: error });
   }
   log(`PostgreSQL data dir initialised in ${dataDir} (${seconds(startedAt)})`);
 }
