@@ -11,9 +11,19 @@
 //
 // JEST_JSON_OUTPUT=<file> also writes Jest's JSON results there (used by .ci/run).
 
-/** Transpile only (isolatedModules): fast; type checking is `npm run lint:types`'s job. */
+/**
+ * Transpile only (isolatedModules): fast; type checking is `npm run lint:types`'s job.
+ * @type {import('jest').Config['transform']}
+ */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] };
 
+/**
+ * @param {string} displayName
+ * @param {string[]} roots
+ * @param {string[]} testMatch
+ * @param {import('jest').Config} [extra]
+ * @returns {import('jest').Config}
+ */
 const tier = (displayName, roots, testMatch, extra = {}) => ({
   displayName,
   roots,

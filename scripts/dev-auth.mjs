@@ -7,11 +7,15 @@ import { SignJWT } from 'jose';
 
 export const DEMO_COUNTERPARTY = '3f0c9a52-1c53-4a52-9d1e-2b6d0c7a9e11';
 
+/** @param {string} root */
 export function devSecretFile(root) {
   return path.join(root, '.local', 'dev-auth-secret');
 }
 
-/** The local secret, created on first use (readable by the owner only). */
+/**
+ * The local secret, created on first use (readable by the owner only).
+ * @param {string} root
+ */
 export function devSecret(root) {
   const file = devSecretFile(root);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -21,6 +25,7 @@ export function devSecret(root) {
   return secret;
 }
 
+/** @param {{ secret: string, counterparty: string, branch?: string, scope?: string, sub?: string, ttl?: string }} claims */
 export function mintToken({ secret, counterparty, branch, scope = 'customers:read customers:write', sub = 'demo-employee', ttl = '1h' }) {
   return new SignJWT({ counterparty_guid: counterparty, ...(branch ? { branch_guid: branch } : {}), scope })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -34,7 +34,7 @@ try {
     process.stdout.write(`jwt-secret-file: created a new secret in ${file}\n`);
   }
 } catch (error) {
-  if (error.code !== 'EEXIST') throw error;
+  if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
   process.stdout.write(`jwt-secret-file: kept the existing secret in ${file}\n`);
 } finally {
   rmSync(staging, { force: true });

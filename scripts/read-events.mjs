@@ -9,11 +9,16 @@ import kafkajs from 'kafkajs';
 
 const { Kafka, logLevel } = kafkajs;
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   process.stderr.write(`events: ${message}\n`);
   process.exit(2);
 }
 
+/** @type {{ brokers: string, topic: string, key?: string, max?: string, timeout: string }} */
 let values;
 try {
   ({ values } = parseArgs({
@@ -26,7 +31,7 @@ try {
     },
   }));
 } catch (error) {
-  fail(error.message);
+  fail(/** @type {Error} */ (error).message);
 }
 const max = values.max === undefined ? Infinity : Number(values.max);
 if (!(max >= 1)) fail('--max takes a positive number');
@@ -37,7 +42,9 @@ const kafka = new Kafka({ clientId: 'read-events', brokers: values.brokers.split
 // A throwaway group: start from the beginning every time, never disturb a real consumer's offsets.
 const consumer = kafka.consumer({ groupId: `read-events-${randomUUID()}` });
 let printed = 0;
-let finish;
+/** @type {(code: number) => void} */
+let finish = () => {};
+/** @type {Promise<number>} */
 const done = new Promise((resolve) => { finish = resolve; });
 const timer = setTimeout(() => finish(values.max === undefined || printed >= max ? 0 : 1), Number(timeout[1]) * 1000);
 
@@ -48,7 +55,7 @@ await consumer.run({
     const key = message.key?.toString();
     if (printed >= max || (values.key && key !== values.key)) return;
     const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, value?.toString()]));
-    const value = JSON.parse(message.value.toString());
+    const value = JSON.parse(/** @type {Buffer} */ (message.value).toString());
     process.stdout.write(`${JSON.stringify({ partition, offset: message.offset, key, headers, value })}\n`);
     if (++printed >= max) finish(0);
   },

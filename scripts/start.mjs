@@ -16,7 +16,8 @@ const serviceMain = compiled('main.js');
 const appConfig = compiled('config/app-config.js');
 const SERVICE_STOP_GRACE_MS = 15_000;
 
-const log = (line) => process.stderr.write(`[start] ${line}\n`);
+const log = (/** @type {string} */ line) => process.stderr.write(`[start] ${line}\n`);
+/** @type {(line: string) => never} */
 const failWith = (line) => {
   process.stderr.write(`${line}\n`);
   process.exit(1);
@@ -37,10 +38,12 @@ if (!existsSync(serviceMain)) failWith(`${path.relative(root, serviceMain)} not 
 const { startLocalStack } = await import('./local-stack/index.mjs');
 const { spawnWithWatchdog } = await import('./local-stack/watchdog.mjs');
 let phase = 'starting';
+/** @type {Awaited<ReturnType<typeof startLocalStack>>} */
 let stack;
+/** @type {import('node:child_process').ChildProcess} */
 let service;
 let firstSignalAt = 0;
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => onSignal(signal));
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) process.on(signal, () => onSignal(signal));
 // npm runs us under `sh -c`, and a SIGTERM sent to npm or to that shell need not reach us. If
 // our parent goes away we are orphaned: take it as a stop request, so nothing is left running.
 const parentPid = process.ppid;
@@ -62,7 +65,8 @@ try {
     needKafka: !process.env.KAFKA_BROKERS,
     database: 'customer_service',
   });
-} catch (error) {
+} catch (caught) {
+  const error = /** @type {Error} */ (caught);
   const hint = /^port \d+/m.test(error.message) ? ' (LOCAL_PG_PORT, LOCAL_KAFKA_PORT, LOCAL_KAFKA_CONTROLLER_PORT choose other ports)' : '';
   log(`could not start the local stack: ${error.message}${hint}`);
   process.exit(1);
@@ -71,7 +75,7 @@ if (demoAuth) await printDemoToken();
 startService();
 
 async function printDemoToken() {
-  const token = await mintToken({ secret: authSecret, counterparty: DEMO_COUNTERPARTY });
+  const token = await mintToken({ secret: /** @type {string} */ (authSecret), counterparty: DEMO_COUNTERPARTY }); // demoAuth: devSecret()'s
   log('no AUTH_JWT_SECRET or AUTH_JWKS_URL: using the local demo secret in .local/dev-auth-secret');
   log(`demo token for counterparty ${DEMO_COUNTERPARTY} (customers:read customers:write, valid 1 h):`);
   process.stdout.write(`\n${token}\n\n`);
@@ -102,10 +106,11 @@ function startService() {
     if (phase === 'stopping') return; // the shutdown sequence is waiting for this exit
     phase = 'stopping';
     log(`service exited (${signal ?? `code ${code}`}); stopping the local stack`);
-    void stopStackAndExit(code ?? 128 + (constants.signals[signal] ?? 0));
+    void stopStackAndExit(code ?? 128 + (constants.signals[/** @type {NodeJS.Signals} */ (signal)] ?? 0));
   });
 }
 
+/** @param {NodeJS.Signals} signal */
 function onSignal(signal) {
   if (phase === 'starting') {
     // Servers started so far run under watchdogs that stop them once this process is gone
@@ -129,7 +134,9 @@ function onSignal(signal) {
 }
 
 async function stopServiceThenStack() {
+  /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
   const exited = new Promise((resolve) => service.once('exit', (code, signal) => resolve({ code, signal })));
+  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | undefined} */
   let result = isRunning(service) ? undefined : { code: service.exitCode, signal: service.signalCode };
   if (!result) {
     service.kill('SIGTERM');
@@ -141,15 +148,16 @@ async function stopServiceThenStack() {
     clearTimeout(timer);
   }
   // Stopped on request: a clean exit, or death by the signal we sent, counts as success.
-  const clean = result.code === 0 || ['SIGTERM', 'SIGINT'].includes(result.signal);
+  const clean = result.code === 0 || (result.signal !== null && ['SIGTERM', 'SIGINT'].includes(result.signal));
   await stopStackAndExit(clean ? 0 : result.code ?? 1);
 }
 
+/** @param {number} code */
 async function stopStackAndExit(code) {
   try {
     await stack.stop();
   } catch (error) {
-    log(`stopping the local stack failed: ${error.message}`);
+    log(`stopping the local stack failed: ${/** @type {Error} */ (error).message}`);
     code ||= 1;
   }
   // Explicit exit: never let a leftover handle or library exit hook decide the code.
@@ -159,6 +167,7 @@ async function stopStackAndExit(code) {
 /**
  * nest build emits dist/apps/customer-service/src/… when the app's rootDir spans libs/
  * too, dist/apps/customer-service/… otherwise: accept both layouts.
+ * @param {string} file
  */
 function compiled(file) {
   const flat = path.join(root, 'dist', 'apps', 'customer-service', file);
@@ -166,6 +175,7 @@ function compiled(file) {
   return existsSync(flat) || !existsSync(nested) ? flat : nested;
 }
 
+/** @param {import('node:child_process').ChildProcess} child */
 function isRunning(child) {
   return child.exitCode === null && child.signalCode === null;
 }
@@ -182,7 +192,7 @@ function environmentProblem() {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:1',
     });
   } catch (error) {
-    return `could not check the environment with ${path.relative(root, appConfig)}: ${error.message.split('\n')[0]}`;
+    return `could not check the environment with ${path.relative(root, appConfig)}: ${/** @type {Error} */ (error).message.split('\n')[0]}`;
   }
 }
 
@@ -194,10 +204,15 @@ function localPortsProblem() {
   return null;
 }
 
+/** @param {string} value */
 function isPort(value) {
   return /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65_535;
 }
 
+/**
+ * @param {string} name
+ * @param {number} fallback
+ */
 function portFromEnv(name, fallback) {
   return process.env[name] === undefined ? fallback : Number(process.env[name]);
 }

@@ -13,11 +13,16 @@ import { devSecretFile, devSecret, mintToken } from './dev-auth.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   process.stderr.write(`token: ${message}\n`);
   process.exit(2);
 }
 
+/** @type {{ counterparty?: string, branch?: string, scope: string, sub: string, ttl: string }} */
 let values;
 try {
   ({ values } = parseArgs({
@@ -30,7 +35,7 @@ try {
     },
   }));
 } catch (error) {
-  fail(error.message);
+  fail(/** @type {Error} */ (error).message);
 }
 if (!values.counterparty || !UUID.test(values.counterparty)) fail('--counterparty <uuid> is required');
 if (values.branch && !UUID.test(values.branch)) fail('--branch must be a uuid');
@@ -43,7 +48,7 @@ if (!secret && process.env.AUTH_JWT_SECRET_FILE?.trim()) {
   try {
     secret = readFileSync(process.env.AUTH_JWT_SECRET_FILE.trim(), 'utf8').trim();
   } catch (error) {
-    fail(`cannot read AUTH_JWT_SECRET_FILE (${error.code ?? error.message})`);
+    fail(`cannot read AUTH_JWT_SECRET_FILE (${/** @type {NodeJS.ErrnoException} */ (error).code ?? /** @type {Error} */ (error).message})`);
   }
 }
 if (!secret) {

@@ -12,14 +12,21 @@ const run = promisify(execFile);
 const DAYS = '2';
 
 /**
- * @param {string} dir written to (created if missing)
- * @returns {Promise<{ dir: string, caFile: string, otherCaFile: string, serverCertFile: string,
+ * @typedef {{ dir: string, caFile: string, otherCaFile: string, serverCertFile: string,
  *   serverKeyFile: string, clientCertFile: string, clientKeyFile: string, clientKeyPassphrase: string,
- *   serverHost: string }>} file paths; the server certificate names only `serverHost` (no IP address)
+ *   serverHost: string }} TestCertificates
+ */
+
+/** A failed child process as promisify(execFile) rejects with it. */
+/** @typedef {NodeJS.ErrnoException & { stdout?: string, stderr?: string, killed?: boolean }} ExecError */
+
+/**
+ * @param {string} dir written to (created if missing)
+ * @returns {Promise<TestCertificates>} file paths; the server certificate names only `serverHost` (no IP address)
  */
 export async function createTestCertificates(dir) {
   mkdirSync(dir, { recursive: true });
-  const file = (name) => path.join(dir, name);
+  const file = (/** @type {string} */ name) => path.join(dir, name);
   const clientKeyPassphrase = randomBytes(12).toString('hex');
   await Promise.all([certificateAuthority(file('ca'), 'customer-service test CA'), certificateAuthority(file('other-ca'), 'unrelated test CA')]);
   await Promise.all([
@@ -42,7 +49,11 @@ export async function createTestCertificates(dir) {
   };
 }
 
-/** The server's key followed by its certificate: one PEM file, as Kafka's PEM key store reads it. */
+/**
+ * The server's key followed by its certificate: one PEM file, as Kafka's PEM key store reads it.
+ * @param {Pick<TestCertificates, 'serverKeyFile' | 'serverCertFile'>} certificates
+ * @param {string} target
+ */
 export function keyAndCertificate({ serverKeyFile, serverCertFile }, target) {
   writeFileSync(target, readFileSync(serverKeyFile, 'utf8') + readFileSync(serverCertFile, 'utf8'), { mode: 0o600 });
   return target;
@@ -50,6 +61,10 @@ export function keyAndCertificate({ serverKeyFile, serverCertFile }, target) {
 
 const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
+/**
+ * @param {string} base
+ * @param {string} name
+ */
 async function certificateAuthority(base, name) {
   await openssl([
     'req', '-x509', ...ecKey, '-keyout', `${base}.key`, '-out', `${base}.pem`, '-days', DAYS, '-subj', `/CN=${name}`,
@@ -57,6 +72,12 @@ async function certificateAuthority(base, name) {
   ]);
 }
 
+/**
+ * @param {string} base
+ * @param {string} ca
+ * @param {string} commonName
+ * @param {string[]} extensions
+ */
 async function signed(base, ca, commonName, extensions) {
   await openssl(['req', '-new', ...ecKey, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${commonName}`]);
   writeFileSync(`${base}.ext`, `${extensions.join('\n')}\n`);
@@ -66,11 +87,13 @@ async function signed(base, ca, commonName, extensions) {
   ]);
 }
 
+/** @param {string[]} args */
 async function openssl(args) {
   try {
     await run('openssl', args, { timeout: 30_000 });
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {ExecError} */ (caught);
     const reason = error.code === 'ENOENT' ? 'openssl is not on PATH (Debian: apt-get install openssl)' : (error.stderr || error.message).trim();
-    throw new Error(`openssl ${args[0]} failed: ${reason}`);
+    throw new Error(`openssl ${args[0]} failed: ${reason}`, { cause: caught });
   }
 }

@@ -8,7 +8,7 @@ import { seconds } from './processes.mjs';
 
 export { freePort, freePorts, assertPortFree } from './ports.mjs';
 
-const logToStderr = (line) => process.stderr.write(`[local-stack] ${line}\n`);
+const logToStderr = (/** @type {string} */ line) => process.stderr.write(`[local-stack] ${line}\n`);
 
 /**
  * @param {object} options
@@ -22,7 +22,7 @@ const logToStderr = (line) => process.stderr.write(`[local-stack] ${line}\n`);
  * @param {string} [options.database='customer_service']
  * @param {boolean} [options.ephemeral=false] data thrown away afterwards (tests): skip fsync
  * @param {string[]} [options.postgresSettings=[]] extra server settings, `name=value` (passed as -c)
- * @param {object} [options.secured] both servers secured (tests of the service's TLS and SASL settings):
+ * @param {import('./kafka.mjs').SecuredKafka} [options.secured] both servers secured (tests of the service's TLS and SASL settings):
  *   `{ certificates, scramUsers, plainUsers }` — certificates from certificates.mjs; PostgreSQL
  *   takes TLS with client certificates only, Kafka has a SASL_SSL listener (see kafka.mjs)
  * @param {(line: string) => void} [options.log]
@@ -63,7 +63,7 @@ export async function startLocalStack({
       : undefined,
   ]);
 
-  const started = [kafka, postgres].filter((result) => result.status === 'fulfilled' && result.value).map((result) => result.value);
+  const started = [valueOf(kafka), valueOf(postgres)].filter((server) => server !== undefined);
   const stop = async () => {
     const stoppingAt = Date.now();
     // Independent servers: stop both at once (each is bounded by its own SIGKILL timeout).
@@ -78,9 +78,16 @@ export async function startLocalStack({
   }
   if (started.length) log(`local stack ready (${seconds(startedAt)})`);
   return {
-    databaseUrl: postgres.value?.url,
-    kafkaBrokers: kafka.value?.brokers,
-    kafkaPid: kafka.value?.pid,
+    databaseUrl: valueOf(postgres)?.url,
+    kafkaBrokers: valueOf(kafka)?.brokers,
+    kafkaPid: valueOf(kafka)?.pid,
     stop,
   };
 }
+
+/**
+ * @template T
+ * @param {PromiseSettledResult<T>} result
+ * @returns {T | undefined}
+ */
+const valueOf = (result) => (result.status === 'fulfilled' ? result.value : undefined);

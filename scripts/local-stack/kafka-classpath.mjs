@@ -9,12 +9,14 @@ import { seconds } from './processes.mjs';
 export const KAFKA_VERSION = '3.9.2';
 const STAMP_FILE = '.pom.sha256';
 
+/** @param {string} root */
 export const kafkaLibsDir = (root) => path.join(root, '.local', 'kafka-libs');
 
 /**
  * Makes sure .local/kafka-libs holds the classpath described by tools/kafka/pom.xml.
  * Runs Maven only when the folder is missing or the pom changed since the last fetch
  * (the folder keeps the pom's sha256), so a warm start costs nothing.
+ * @param {{ root: string, log?: (line: string) => void }} options
  */
 export async function ensureKafkaClasspath({ root, log = console.error }) {
   const pom = path.join(root, 'tools', 'kafka', 'pom.xml');
@@ -41,23 +43,28 @@ export async function ensureKafkaClasspath({ root, log = console.error }) {
   return libs;
 }
 
+/** @param {string} libs */
 function readStamp(libs) {
   const stamp = path.join(libs, STAMP_FILE);
   return existsSync(stamp) ? readFileSync(stamp, 'utf8').trim() : '';
 }
 
+/**
+ * @param {string[]} args
+ * @returns {Promise<void>}
+ */
 function runMaven(args) {
-  return new Promise((resolve, reject) => {
+  return /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
     // stdin ignored: CI has none, and `-B` keeps Maven from prompting or drawing progress.
     const mvn = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     // If our process exits mid-fetch (Ctrl-C, error), do not leave Maven running.
     const killMaven = () => mvn.kill('SIGTERM');
     process.once('exit', killMaven);
     let output = '';
-    const collect = (chunk) => { output = (output + chunk).slice(-20_000); };
+    const collect = (/** @type {Buffer} */ chunk) => { output = (output + chunk).slice(-20_000); };
     mvn.stdout.on('data', collect);
     mvn.stderr.on('data', collect);
-    mvn.once('error', (error) => {
+    mvn.once('error', (/** @type {NodeJS.ErrnoException} */ error) => {
       process.removeListener('exit', killMaven);
       reject(new Error(error.code === 'ENOENT'
         ? 'Maven (mvn) is not on PATH; it is needed once to fetch the Kafka broker jars'
@@ -69,5 +76,5 @@ function runMaven(args) {
       const tail = output.trimEnd().split('\n').slice(-30).join('\n');
       reject(new Error(`Maven failed to fetch Kafka (${signal ?? `exit code ${code}`}):\n${tail}`));
     });
-  });
+  }));
 }

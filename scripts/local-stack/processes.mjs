@@ -4,16 +4,18 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** @param {number} pid */
 export function isAlive(pid) {
   try {
     process.kill(pid, 0);
     return !isZombie(pid);
   } catch (error) {
     // EPERM: it exists but belongs to someone else; still alive.
-    return error.code === 'EPERM';
+    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
   }
 }
 
+/** @param {number} pid */
 function isZombie(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -23,7 +25,10 @@ function isZombie(pid) {
   }
 }
 
-/** The command line of a live process, arguments joined by spaces ('' when gone). */
+/**
+ * The command line of a live process, arguments joined by spaces ('' when gone).
+ * @param {number} pid
+ */
 export function commandLineOf(pid) {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
@@ -32,6 +37,7 @@ export function commandLineOf(pid) {
   }
 }
 
+/** @param {number} pid */
 export function parentPidOf(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -41,7 +47,10 @@ export function parentPidOf(pid) {
   }
 }
 
-/** A live Node.js process (the owner of a server or of a test run)? */
+/**
+ * A live Node.js process (the owner of a server or of a test run)?
+ * @param {number} pid
+ */
 export function isNodeProcess(pid) {
   if (!isAlive(pid)) return false;
   const program = path.basename(commandLineOf(pid).split(' ')[0]);
@@ -52,6 +61,7 @@ export function isNodeProcess(pid) {
  * Whether a server we launched is still looked after by the Node process that launched
  * it. Our servers are spawned straight from Node (the watchdog shell execs into them),
  * so once that Node process is gone they are re-parented to init: that is "stale".
+ * @param {number} pid
  */
 export function hasLiveNodeParent(pid) {
   const parent = parentPidOf(pid);
@@ -59,13 +69,20 @@ export function hasLiveNodeParent(pid) {
   return parent === process.pid || isNodeProcess(parent);
 }
 
-/** Reads a pid from the first line of a pid file; 0 when absent or unreadable. */
+/**
+ * Reads a pid from the first line of a pid file; 0 when absent or unreadable.
+ * @param {string} file
+ */
 export function readPidFile(file) {
   if (!existsSync(file)) return 0;
   const pid = Number.parseInt(readFileSync(file, 'utf8').split('\n')[0], 10);
   return Number.isInteger(pid) && pid > 0 ? pid : 0;
 }
 
+/**
+ * @param {number} pid
+ * @param {number} timeoutMs
+ */
 export async function waitForExit(pid, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
@@ -75,7 +92,11 @@ export async function waitForExit(pid, timeoutMs) {
   return true;
 }
 
-/** Asks a process to stop with `signal`, then SIGKILLs it after `graceMs`. */
+/**
+ * Asks a process to stop with `signal`, then SIGKILLs it after `graceMs`.
+ * @param {number} pid
+ * @param {{ signal?: NodeJS.Signals, graceMs?: number }} [options]
+ */
 export async function stopPid(pid, { signal = 'SIGTERM', graceMs = 15_000 } = {}) {
   if (!isAlive(pid)) return;
   try {
@@ -94,7 +115,10 @@ export async function stopPid(pid, { signal = 'SIGTERM', graceMs = 15_000 } = {}
   await waitForExit(pid, 5_000);
 }
 
-/** The last lines of a log file, for error messages. */
+/**
+ * The last lines of a log file, for error messages.
+ * @param {string} file
+ */
 export function tailOf(file, lines = 25) {
   try {
     const all = readFileSync(file, 'utf8').trimEnd().split('\n');
@@ -104,4 +128,5 @@ export function tailOf(file, lines = 25) {
   }
 }
 
+/** @param {number} startedAt epoch ms */
 export const seconds = (startedAt) => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;

@@ -38,6 +38,7 @@ exec "$@" </dev/null 3<&-
  * @param {string} options.stopSignal the server's graceful-stop signal (SIGTERM, SIGINT…)
  * @param {number} [options.uid]      run as this user (PostgreSQL refuses to run as root)
  * @param {number} [options.gid]
+ * @param {NodeJS.ProcessEnv} [options.env]
  * @returns {import('node:child_process').ChildProcess}
  */
 export function spawnWithWatchdog({ command, args, logFile, stopSignal, uid, gid, env = process.env }) {
@@ -50,24 +51,33 @@ export function spawnWithWatchdog({ command, args, logFile, stopSignal, uid, gid
       ...(uid === undefined ? {} : { uid, gid }),
     });
     // Closing our end also wakes the watchdog, which then finds the server gone and exits.
-    child.once('exit', () => child.stdin.destroy());
-    child.stdin.on('error', () => {});
+    const stdin = /** @type {import('node:stream').Writable} */ (child.stdin); // 'pipe' above
+    child.once('exit', () => stdin.destroy());
+    stdin.on('error', () => {});
     return child;
   } finally {
-    if (logFile) closeSync(logFd);
+    if (typeof logFd === 'number') closeSync(logFd);
   }
 }
 
-/** Resolves once the child has exited (immediately if it already has). */
+/**
+ * Resolves once the child has exited (immediately if it already has).
+ * @param {import('node:child_process').ChildProcess} child
+ * @returns {Promise<void>}
+ */
 export function exited(child) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Graceful stop with `signal`, SIGKILL after `graceMs`; resolves when the process is gone. */
+/**
+ * Graceful stop with `signal`, SIGKILL after `graceMs`; resolves when the process is gone.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {{ signal: NodeJS.Signals, graceMs?: number }} options
+ */
 export async function stopChild(child, { signal, graceMs = 15_000 }) {
   const gone = exited(child);
-  if (!isAlive(child.pid)) return gone;
+  if (child.pid === undefined || !isAlive(child.pid)) return gone;
   // A stopped process (tests SIGSTOP the broker) would not act on the signal until resumed.
   child.kill('SIGCONT');
   child.kill(signal);

@@ -9,7 +9,9 @@ import { rmSync } from 'node:fs';
 import { startLocalStack } from '../../scripts/local-stack/index.mjs';
 import { removeLeftoverRuns, repoRoot, runDirOf } from './test-runs.mjs';
 
-const log = (line) => process.stderr.write(`[test-stack] ${line}\n`);
+/** @typedef {{ stack: Awaited<ReturnType<typeof startLocalStack>>, runDir: string }} TestStack */
+
+const log = (/** @type {string} */ line) => process.stderr.write(`[test-stack] ${line}\n`);
 
 export default async function globalSetup() {
   process.stderr.write('\n');
@@ -35,7 +37,7 @@ export default async function globalSetup() {
     throw error;
   }
   // Read back by global-teardown.mjs (same process).
-  globalThis.__testStack = { stack, runDir };
+  /** @type {{ __testStack?: TestStack }} */ (globalThis).__testStack = { stack, runDir };
   if (stack.databaseUrl) process.env.DATABASE_URL = stack.databaseUrl;
   if (stack.kafkaBrokers) process.env.KAFKA_BROKERS = stack.kafkaBrokers;
   if (stack.kafkaPid) process.env.TEST_KAFKA_PID = String(stack.kafkaPid);

@@ -3,9 +3,10 @@
 import { rmSync } from 'node:fs';
 
 export default async function globalTeardown() {
-  const run = globalThis.__testStack;
+  const shared = /** @type {{ __testStack?: import('./global-setup.mjs').TestStack }} */ (globalThis);
+  const run = shared.__testStack;
   if (!run) return;
-  delete globalThis.__testStack;
+  delete shared.__testStack;
   await run.stack.stop();
   rmSync(run.runDir, { recursive: true, force: true });
 }

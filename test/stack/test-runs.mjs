@@ -11,9 +11,12 @@ import { isNodeProcess } from '../../scripts/local-stack/processes.mjs';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const runsDir = path.join(repoRoot, '.local', 'test-runs');
 
-export const runDirOf = (pid) => path.join(runsDir, String(pid));
+export const runDirOf = (/** @type {number} */ pid) => path.join(runsDir, String(pid));
 
-/** Stops the servers of dead runs and deletes their folders; live runs are left alone. */
+/**
+ * Stops the servers of dead runs and deletes their folders; live runs are left alone.
+ * @param {(line: string) => void} log
+ */
 export async function removeLeftoverRuns(log) {
   if (!existsSync(runsDir)) return;
   for (const name of readdirSync(runsDir)) {
@@ -27,7 +30,7 @@ export async function removeLeftoverRuns(log) {
       rmSync(runDir, { recursive: true, force: true });
       log(`removed the leftovers of test run ${name} (its Jest process is gone)`);
     } catch (error) {
-      log(`could not clean up ${runDir}: ${error.message}`);
+      log(`could not clean up ${runDir}: ${/** @type {Error} */ (error).message}`);
     }
   }
 }

@@ -5,8 +5,9 @@
 const { mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
+/** @param {unknown} results Jest's aggregated results, passed through */
 module.exports = function writeJsonResults(results) {
-  const file = path.resolve(process.env.JEST_JSON_OUTPUT);
+  const file = path.resolve(/** @type {string} */ (process.env.JEST_JSON_OUTPUT)); // set: jest.config.js uses this file only then
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results)}\n`);
   return results;

@@ -4,12 +4,14 @@
 // entry in `parallel` loops until its standard input closes. Prints a line `first <name>
 // <status>` the first time an entry gets a status, and at the end the statuses it got, by
 // entry, as one JSON line; then exits.
+/** @type {{ name: string, parallel: number, method: string, url: string, headers: Record<string, string>, body?: string }[]} */
 const plan = JSON.parse(process.argv[2]);
 let stopping = false;
 process.stdin.on('end', () => (stopping = true));
 process.stdin.on('error', () => (stopping = true));
 process.stdin.resume();
 
+/** @type {Record<string, Record<string, number>>} */
 const statuses = Object.fromEntries(plan.map((entry) => [entry.name, {}]));
 await Promise.all(
   plan.flatMap((entry) =>

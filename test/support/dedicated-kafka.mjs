@@ -17,8 +17,9 @@ const { secured = false } = JSON.parse(process.argv[2] ?? '{}');
 // Under /tmp: the embedded PostgreSQL runs as the `postgres` user, which must reach its data dir.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'customer-service-dedicated-'));
 chmodSync(dataDir, 0o755);
-const log = (line) => process.stderr.write(`${line}\n`);
+const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 
+/** @type {Awaited<ReturnType<typeof startLocalStack>> | undefined} */
 let stack;
 let stopping;
 const stop = () =>
@@ -47,7 +48,7 @@ try {
   });
   process.stdout.write(`${JSON.stringify({ brokers: stack.kafkaBrokers, pid: stack.kafkaPid, databaseUrl: stack.databaseUrl, certificates, ...users })}\n`);
 } catch (error) {
-  log(`dedicated servers did not start: ${error.message}`);
+  log(`dedicated servers did not start: ${/** @type {Error} */ (error).message}`);
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(1);
 }

@@ -21,14 +21,14 @@ describe('migrations on real PostgreSQL', () => {
 
   it('applies every migration once, even when several instances start together', async () => {
     await Promise.all([runMigrationsLocked(dataSource), runMigrationsLocked(dataSource), runMigrationsLocked(dataSource)]);
-    const applied = await dataSource.query('SELECT name FROM schema_migrations ORDER BY id');
-    expect(applied.map((row: { name: string }) => row.name)).toEqual(dataSource.migrations.map((m) => m.name));
+    const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM schema_migrations ORDER BY id');
+    expect(applied.map((row) => row.name)).toEqual(dataSource.migrations.map((m) => m.name));
     expect(await dataSource.showMigrations()).toBe(false);
   });
 
   it('vacuums the read model early, so list orderings stay index-only scans', async () => {
     await runMigrationsLocked(dataSource);
-    const [{ reloptions }] = await dataSource.query(`SELECT reloptions FROM pg_class WHERE oid = 'customer_list_view'::regclass`);
+    const [{ reloptions }] = await dataSource.query<{ reloptions: string[] | null }[]>(`SELECT reloptions FROM pg_class WHERE oid = 'customer_list_view'::regclass`);
     expect(reloptions).toEqual(expect.arrayContaining(['autovacuum_vacuum_insert_scale_factor=0.002', 'autovacuum_vacuum_scale_factor=0.01']));
   });
 
@@ -92,7 +92,7 @@ describe('migrations on real PostgreSQL', () => {
        VALUES ($1, $2, $3, $4, 1, $5, $5)`,
       [guid, randomUUID(), 'round-trip', '899999999.9999999', now],
     );
-    const [row] = await dataSource.query(
+    const [row] = await dataSource.query<Record<string, unknown>[]>(
       'SELECT login, balance_allowed::text AS balance_allowed, kyc_level, is_disabled, created_at FROM customers WHERE guid = $1',
       [guid],
     );

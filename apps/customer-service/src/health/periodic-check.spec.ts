@@ -39,7 +39,7 @@ describe('PeriodicCheck', () => {
   it('never runs two checks at once: a hung check fails at its timeout and each later turn records a fresh failure until it settles', async () => {
     let now = 0;
     const { check, pending, calls } = controlledCheck();
-    const afterFailure = jest.fn(async () => undefined);
+    const afterFailure = jest.fn(() => Promise.resolve());
     const periodic = new PeriodicCheck(check, { intervalMs: 100, timeoutMs: 50, afterFailure, now: () => now });
     periodic.start();
     now = 50;

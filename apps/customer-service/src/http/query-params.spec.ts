@@ -1,6 +1,6 @@
 import * as rules from '../fields/field-rules';
 import { ApiError } from './api-error';
-import { decodeQueryString, list, readQuery, single } from './query-params';
+import { decodeQueryString, list, RawQuery, readQuery, single } from './query-params';
 
 const problemsOf = (work: () => unknown) => {
   try {
@@ -44,7 +44,7 @@ describe('readQuery', () => {
   });
 
   it('ignores prototype keys as unknown parameters', () => {
-    const raw = JSON.parse('{"__proto__": "1", "constructor": "2"}');
+    const raw = JSON.parse('{"__proto__": "1", "constructor": "2"}') as RawQuery;
     expect(problemsOf(() => readQuery(raw, specs)).map((d) => d.field).sort()).toEqual(['__proto__', 'constructor']);
   });
 

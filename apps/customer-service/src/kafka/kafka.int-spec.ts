@@ -20,8 +20,10 @@ describe('Kafka broker of the test run', () => {
       await consumer.subscribe({ topic, fromBeginning: true });
       const received = new Promise<{ key: string; value: string; ceId: string }>((resolve) => {
         void consumer.run({
-          eachMessage: async ({ message }) =>
-            resolve({ key: String(message.key), value: String(message.value), ceId: String(message.headers?.ce_id) }),
+          eachMessage: ({ message }) => {
+            resolve({ key: String(message.key), value: String(message.value), ceId: String(message.headers?.ce_id) });
+            return Promise.resolve();
+          },
         });
       });
       await expect(received).resolves.toEqual({ key: 'k', value: 'hello', ceId: 'id-1' });

@@ -68,7 +68,7 @@ it('is woken by NOTIFY and never skips a row whose transaction commits after a l
     await slow.query('COMMIT');
     await waitFor('the late row', () => isPublished(late), 5000);
 
-    const { rows } = await db.query('SELECT id FROM outbox ORDER BY seq');
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM outbox ORDER BY seq');
     expect(rows.map((row) => row.id)).toEqual([early, late, later]);
     const ids = (await readWholeTopic(topic)).map((message) => message.headers.ce_id);
     expect(ids.sort()).toEqual([early, late, later].sort());
@@ -89,7 +89,7 @@ it('deletes published rows past the retention, and keeps newer and unpublished o
   try {
     await waitFor('the purge', async () => (await db.query('SELECT 1 FROM outbox WHERE id = $1', [expired])).rowCount === 0, 5000);
     await waitFor('the unpublished row', () => isPublished(pending), 5000);
-    const { rows } = await db.query('SELECT id FROM outbox ORDER BY seq');
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM outbox ORDER BY seq');
     expect(rows.map((row) => row.id)).toEqual([kept, pending]);
   } finally {
     await relay.close();
@@ -104,7 +104,7 @@ it('stops promptly on shutdown and releases the leader lock', async () => {
   const started = Date.now();
   await relay.close();
   expect(Date.now() - started).toBeLessThan(5000);
-  const { rows } = await db.query('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
+  const { rows } = await db.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RELAY_LOCK_KEY]);
   expect(rows[0].locked).toBe(true);
   await db.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY]);
 });

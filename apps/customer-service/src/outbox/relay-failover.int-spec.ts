@@ -43,7 +43,7 @@ async function newTopic(prefix: string): Promise<string> {
 }
 
 const customers = (count: number) => Array.from({ length: count }, () => randomUUID());
-const publishedIds = async () => new Set((await db.query('SELECT id FROM outbox WHERE published_at IS NOT NULL')).rows.map((row) => row.id as string));
+const publishedIds = async () => new Set((await db.query<{ id: string }>('SELECT id FROM outbox WHERE published_at IS NOT NULL')).rows.map((row) => row.id));
 
 it('loses nothing when the relay is killed -9 mid-batch and restarted, and repeats only the batch in flight', async () => {
   await withBrokerExclusive(async () => {
@@ -92,7 +92,7 @@ it('runs exactly one publishing relay of two; the standby takes over within 5 s 
     const pair = [startRelay(topic), startRelay(topic)];
     await Promise.all(pair.map((child) => child.waitForLog(/"msg":"(leading|another relay leads)/)));
 
-    const { rows: holders } = await db.query(
+    const { rows: holders } = await db.query<{ application_name: string }>(
       `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
@@ -121,12 +121,14 @@ it('runs exactly one publishing relay of two; the standby takes over within 5 s 
     // Rows written after the kill can only be published by the new leader.
     let takeoverMs = NaN;
     await waitFor('the standby to publish', async () => {
-      const { rows } = await db.query(
+      const { rows } = await db.query<{ first: number | null }>(
         'SELECT (extract(epoch FROM min(published_at)) * 1000)::float8 AS first FROM outbox WHERE created_at > $1 AND published_at IS NOT NULL',
         [killedAt],
       );
-      takeoverMs = rows[0].first - killedAt.getTime();
-      return rows[0].first !== null;
+      const { first } = rows[0];
+      if (first === null) return false;
+      takeoverMs = first - killedAt.getTime();
+      return true;
     }, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     writing = false;

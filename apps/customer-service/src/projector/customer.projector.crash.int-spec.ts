@@ -50,10 +50,10 @@ function startProjectorProcess(env: Record<string, string>): ChildProcess {
 }
 
 const processedCount = (counterparty: string) =>
-  withDb(async (db) => (await db.query(
+  withDb(async (db) => (await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM processed_events p JOIN customer_list_view v USING (customer_guid) WHERE v.counterparty_guid = $1`,
     [counterparty],
-  )).rows[0].n as number);
+  )).rows[0].n);
 
 describe('projector killed with SIGKILL mid-batch', () => {
   let child: ChildProcess | undefined;

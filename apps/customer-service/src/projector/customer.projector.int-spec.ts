@@ -36,11 +36,11 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
 }
 
 const viewOf = (guid: string) =>
-  withDb(async (db) => (await db.query(`SELECT *, balance_allowed::text AS balance_allowed FROM customer_list_view WHERE customer_guid = $1`, [guid])).rows[0]);
+  withDb(async (db) => (await db.query<{ version: number; [column: string]: unknown }>(`SELECT *, balance_allowed::text AS balance_allowed FROM customer_list_view WHERE customer_guid = $1`, [guid])).rows[0]);
 const processedOf = (guid: string) =>
-  withDb(async (db) => (await db.query(`SELECT event_id FROM processed_events WHERE customer_guid = $1`, [guid])).rows.map((r) => r.event_id));
+  withDb(async (db) => (await db.query<{ event_id: string }>(`SELECT event_id FROM processed_events WHERE customer_guid = $1`, [guid])).rows.map((r) => r.event_id));
 const countsOf = (counterparty: string) =>
-  withDb(async (db) => (await db.query(
+  withDb(async (db) => (await db.query<{ branch_key: string; enabled: number; disabled: number }>(
     `SELECT branch_key, sum(enabled)::int AS enabled, sum(disabled)::int AS disabled FROM customer_counts WHERE counterparty_guid = $1
       GROUP BY branch_key HAVING sum(enabled) <> 0 OR sum(disabled) <> 0 ORDER BY branch_key`,
     [counterparty],
@@ -58,7 +58,7 @@ describe('customer projector', () => {
     await produce(producer, topic, [{ ...eventMessage(marker), key: customer.customer_guid }]);
     await until(() => viewOf(marker.customer_guid), Boolean);
     expect(await processedOf(customer.customer_guid)).toEqual([created.headers.ce_id]);
-    const accounts = await withDb(async (db) => (await db.query(`SELECT wallet_account_guid FROM account_view WHERE customer_guid = $1`, [customer.customer_guid])).rows);
+    const accounts = await withDb(async (db) => (await db.query<{ wallet_account_guid: string }>(`SELECT wallet_account_guid FROM account_view WHERE customer_guid = $1`, [customer.customer_guid])).rows);
     expect(accounts).toEqual([{ wallet_account_guid: customer.accounts[0].wallet_account_guid }]);
   });
 
@@ -92,9 +92,9 @@ describe('customer projector', () => {
     const counterparty = randomUUID();
     const good = testCustomer(counterparty, { login: 'after-the-bad-ones' });
     const key = good.customer_guid;
-    const missing = JSON.parse(eventMessage(testCustomer(counterparty)).value);
+    const missing = JSON.parse(eventMessage(testCustomer(counterparty)).value) as { customer: Record<string, unknown> };
     delete missing.customer.login;
-    const wrongType = JSON.parse(eventMessage(testCustomer(counterparty, { login: 'secret-login@example.com' })).value);
+    const wrongType = JSON.parse(eventMessage(testCustomer(counterparty, { login: 'secret-login@example.com' })).value) as { customer: Record<string, unknown> };
     wrongType.customer.kyc_level = 'three';
     await produce(producer, topic, [
       { key, value: '{"event_id": "not json' },
@@ -103,7 +103,7 @@ describe('customer projector', () => {
       eventMessage(good),
     ]);
     await until(() => viewOf(good.customer_guid), Boolean);
-    const errors = await withDb(async (db) => (await db.query(
+    const errors = await withDb(async (db) => (await db.query<{ partition: number; offset: number; reason: string }>(
       `SELECT partition, "offset"::int AS offset, reason FROM projection_errors WHERE topic = $1 ORDER BY "offset"`, [topic],
     )).rows);
     const reasons = errors.map((e) => e.reason);
@@ -124,12 +124,12 @@ describe('customer projector', () => {
     await until(() => viewOf(customer.customer_guid), Boolean);
     await produce(producer, topic, [eventMessage(foreign(3))]);
     const errors = await until(
-      () => withDb(async (db) => (await db.query(`SELECT reason FROM projection_errors WHERE topic = $1 AND reason LIKE 'counterparty%'`, [topic])).rows),
+      () => withDb(async (db) => (await db.query<{ reason: string }>(`SELECT reason FROM projection_errors WHERE topic = $1 AND reason LIKE 'counterparty%'`, [topic])).rows),
       (rows) => rows.length === 2,
     );
     expect(errors).toHaveLength(2);
     expect(await viewOf(customer.customer_guid)).toMatchObject({ counterparty_guid: owner, name: 'Owned', version: 1 });
-    const moved = await withDb(async (db) => (await db.query(`SELECT count(*)::int AS n FROM account_view WHERE counterparty_guid = $1`, [intruder])).rows[0].n);
+    const moved = await withDb(async (db) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM account_view WHERE counterparty_guid = $1`, [intruder])).rows[0].n);
     expect(moved).toBe(0);
     expect(await countsOf(intruder)).toEqual([]);
   });

@@ -35,7 +35,7 @@ const stateOf = (counterparty: string) =>
       [counterparty],
     )).rows,
     accounts: (await db.query(`SELECT customer_guid, count(*)::int AS n FROM account_view WHERE counterparty_guid = $1 GROUP BY 1`, [counterparty])).rows,
-    counts: (await db.query(
+    counts: (await db.query<{ enabled: number | null; disabled: number | null }>(
       `SELECT sum(enabled)::int AS enabled, sum(disabled)::int AS disabled FROM customer_counts WHERE counterparty_guid = $1`,
       [counterparty],
     )).rows[0],
@@ -107,7 +107,7 @@ describe('ReadModelWriter statements', () => {
     /** The tables a plan reads by sequential scan. */
     const scans = async (text: string, values: unknown[]) => {
       type Node = { 'Node Type': string; 'Relation Name'?: string; Plans?: Node[] };
-      const [{ 'QUERY PLAN': [root] }] = await dataSource.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
+      const [{ 'QUERY PLAN': [root] }] = await dataSource.query<{ 'QUERY PLAN': { Plan: Node }[] }[]>(`EXPLAIN (FORMAT JSON) ${text}`, values);
       const scanned: string[] = [];
       const walk = (node: Node) => {
         if (node['Node Type'] === 'Seq Scan' && node['Relation Name']) scanned.push(node['Relation Name']);

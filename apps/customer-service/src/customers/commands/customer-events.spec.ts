@@ -1,4 +1,5 @@
 import { valueErrors } from '@test/support/event-contract';
+import { ReadBackEvent } from '@test/support/events';
 import { toOutboxMessages } from './customer-events';
 import { Customer, CustomerProfile } from '../domain/customer';
 import { Money } from '../../fields/money';
@@ -23,7 +24,7 @@ function created(): Customer {
 function lastEvent(customer: Customer) {
   const messages = toOutboxMessages(customer, context);
   const message = messages[messages.length - 1];
-  return { message, value: JSON.parse(message.payload) };
+  return { message, value: JSON.parse(message.payload) as ReadBackEvent };
 }
 
 describe('customer events against the published JSON Schemas', () => {
@@ -40,7 +41,7 @@ describe('customer events against the published JSON Schemas', () => {
     customer.update({ surname: 'Lovelace', status: null, balance_asset_code: null, balance_asset_issuer: null, balance_allowed: Money.fromDecimal('0.0000001') }, T0);
     const { message, value } = lastEvent(customer);
     expect(valueErrors(message.type, value)).toEqual([]);
-    expect(Object.keys(value.changes).sort()).toEqual(['balance_allowed', 'balance_asset_code', 'balance_asset_issuer', 'status', 'surname']);
+    expect(Object.keys(value.changes!).sort()).toEqual(['balance_allowed', 'balance_asset_code', 'balance_asset_issuer', 'status', 'surname']);
   });
 
   it('writes an account-opened event carrying the new account', () => {
@@ -48,7 +49,7 @@ describe('customer events against the published JSON Schemas', () => {
     customer.openAccount({ iban: null, asset_code: 'USDC', asset_issuer: ISSUER }, T0);
     const { message, value } = lastEvent(customer);
     expect(valueErrors(message.type, value)).toEqual([]);
-    expect(value.account.asset_code).toBe('USDC');
+    expect(value.account!.asset_code).toBe('USDC');
   });
 
   it('rejects what the contract does not allow: unknown fields, missing fields, an unknown type', () => {

@@ -46,7 +46,7 @@ async function seedWriteTables(db: Client, counterparty: string, count: number):
 }
 
 const checksum = (counterparty: string) =>
-  withDb(async (db) => (await db.query(
+  withDb(async (db) => (await db.query<{ customers: string | null; accounts: string | null; counts: string | null }>(
     // writer_xid says which transaction wrote a row last: a rebuild rewrites rows, it is not their content.
     `SELECT (SELECT md5(string_agg((to_jsonb(v) - 'writer_xid')::text, '|' ORDER BY v.customer_guid)) FROM customer_list_view v WHERE counterparty_guid = $1) AS customers,
             (SELECT md5(string_agg(a::text, '|' ORDER BY a.wallet_account_guid)) FROM account_view a WHERE counterparty_guid = $1) AS accounts,
@@ -82,7 +82,7 @@ describe(`read-model rebuild (${CUSTOMERS} customers)`, () => {
       const sql = customerListSql({ counterpartyGuid: counterparty, branchGuid: null }, { is_disabled: true }, { offset: 0, limit: 50, ordering: 'name' });
       while (rebuilding) {
         const started = Date.now();
-        const [rows, [{ total }]] = await Promise.all([dataSource.query(sql.page.text, sql.page.values), dataSource.query(sql.total.text, sql.total.values)]);
+        const [rows, [{ total }]] = await Promise.all([dataSource.query<unknown[]>(sql.page.text, sql.page.values), dataSource.query<{ total: string }[]>(sql.total.text, sql.total.values)]);
         expect(rows).toHaveLength(50);
         expect(Number(total)).toBeGreaterThan(0);
         latencies.push(Date.now() - started);
@@ -119,7 +119,7 @@ describe('npm run projection:rebuild', () => {
     expect(stdout).toContain('rebuild: copied 10/30 customers');
     expect(stdout).toContain('rebuild: copied 30/30 customers');
     expect(stdout).toMatch(/rebuild: done in [\d.]+ s \(merge [\d.]+ s\) — 30 inserted, 0 updated, 0 removed/);
-    const rows = await dataSource.query(`SELECT count(*)::int AS n FROM customer_list_view WHERE counterparty_guid = $1`, [counterparty]);
+    const rows = await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM customer_list_view WHERE counterparty_guid = $1`, [counterparty]);
     expect(rows).toEqual([{ n: 30 }]);
   });
 });

@@ -24,8 +24,8 @@ function command(counterparty: string, login: string, iban: string | null = null
 }
 
 async function rowsOf(dataSource: DataSource, counterparty: string) {
-  const [customers] = await dataSource.query('SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1', [counterparty]);
-  const [outbox] = await dataSource.query(
+  const [customers] = await dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM customers WHERE counterparty_guid = $1', [counterparty]);
+  const [outbox] = await dataSource.query<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM outbox WHERE payload->>'counterparty_guid' = $1`, [counterparty],
   );
   return { customers: customers.n, outbox: outbox.n };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { migratedDataSource } from '@test/support/schema';
 import { CustomerListFilter, Ordering, ORDERINGS } from './customer-list.params';
+import { ListPosition } from '../../../http/list-cursor';
 import { customerListSql } from './customer-list.sql';
 
 /**
@@ -46,7 +47,7 @@ interface PlanNode {
 }
 
 async function plan(text: string, values: unknown[]): Promise<PlanNode[]> {
-  return planRows(await dataSource.query(`EXPLAIN (FORMAT JSON) ${text}`, values));
+  return planRows(await dataSource.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }[]>(`EXPLAIN (FORMAT JSON) ${text}`, values));
 }
 
 /** The nodes of an EXPLAIN (FORMAT JSON) result, depth first. */
@@ -99,7 +100,7 @@ describe.each([
   it.each(ORDERINGS)('ordering %s: a page after a cursor deep in the list is a range scan of its ordering index', async (ordering) => {
     const column = ordering.replace('-', '');
     // The position of the 3,000th customer in this ordering, as a cursor carries it.
-    const [position] = await dataSource.query(
+    const [position] = await dataSource.query<ListPosition[]>(
       `SELECT customer_list_view.${column}::text AS key, customer_guid AS guid, pg_current_snapshot()::text AS snapshot FROM customer_list_view
         WHERE counterparty_guid = $1 AND NOT is_disabled ORDER BY customer_list_view.${column} ${ordering.startsWith('-') ? 'DESC' : 'ASC'},
               customer_guid ${ordering.startsWith('-') ? 'DESC' : 'ASC'} OFFSET $2 LIMIT 1`,
