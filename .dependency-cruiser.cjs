@@ -67,6 +67,13 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'ledger-example-uses-only-the-kit',
+      severity: 'error',
+      comment: 'The reference ledger shows what a consumer can build from libs/contracts alone; it never reaches into the service.',
+      from: { path: '^apps/ledger-example/', pathNot: TEST_FILE },
+      to: { path: '^apps/customer-service/' },
+    },
+    {
       name: 'fields-are-a-kernel',
       severity: 'error',
       comment: 'The field rules are used by requests, queries and the projector; they import no app module.',
