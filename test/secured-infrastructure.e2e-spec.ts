@@ -159,7 +159,7 @@ it('the service process prints only that line and exits 1', async () => {
 it('the rebuild command connects with the same settings (and so migrates over TLS, as the migration CLI would)', async () => {
   const root = REPO_ROOT;
   const rebuild = (override: Record<string, string | undefined>) =>
-    promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', 'apps/customer-service/src/projector/rebuild/rebuild-read-model.main.ts'], {
+    promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/customer-service/src/projector/rebuild/rebuild-read-model.main.ts'], {
       cwd: root, env: envWith(override), timeout: PROCESS_TEST_MS,
     }).then(
       ({ stdout }) => ({ code: 0, output: stdout }),

@@ -42,7 +42,7 @@ async function insertWriteRows(db: Client, customer: TestCustomer): Promise<void
 }
 
 function startProjectorProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/support/projector-process.ts'], {
+  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'test/support/projector-process.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
