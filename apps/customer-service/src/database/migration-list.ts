@@ -5,6 +5,7 @@ import { ListCountsAndCovering1764489600000 } from './migrations/1764489600000-l
 import { ReadModelAutovacuum1764662400000 } from './migrations/1764662400000-read-model-autovacuum';
 import { UnicodeText1764748800000 } from './migrations/1764748800000-unicode-text';
 import { ListWalks1764835200000 } from './migrations/1764835200000-list-walks';
+import { CustomerHistory1765008000000 } from './migrations/1765008000000-customer-history';
 
 /** Every migration in order; listed explicitly so the compiled service needs no file globbing. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ReadModelAutovacuum1764662400000,
   UnicodeText1764748800000,
   ListWalks1764835200000,
+  CustomerHistory1765008000000,
 ];
