@@ -27,8 +27,13 @@ const INSERT_HISTORY_SQL = `INSERT INTO customer_history (customer_guid, version
 export async function writeHistory(db: EntityManager, events: readonly ProjectedEvent[], outcomes: readonly ApplyOutcome[]): Promise<void> {
   const kept = events.filter((_, i) => outcomes[i] === 'applied' || outcomes[i] === 'stale');
   if (kept.length === 0) return;
-  const column = <T>(read: (event: ProjectedEvent) => T) => kept.map(read);
-  await queryPrepared(db, 'projector-insert-history', INSERT_HISTORY_SQL, [
+  await queryPrepared(db, 'projector-insert-history', INSERT_HISTORY_SQL, historyColumns(kept));
+}
+
+/** The events as column arrays, in the order of customer_history's insert statements (here and in the rebuild). */
+export function historyColumns(events: readonly ProjectedEvent[]): unknown[][] {
+  const column = <T>(read: (event: ProjectedEvent) => T) => events.map(read);
+  return [
     column((e) => e.customer.customer_guid),
     column((e) => e.customer.version),
     column((e) => e.customer.counterparty_guid),
@@ -41,5 +46,5 @@ export async function writeHistory(db: EntityManager, events: readonly Projected
     column((e) => e.account?.guid ?? null),
     column((e) => e.account?.assetCode ?? null),
     column((e) => e.account?.assetIssuer ?? null),
-  ]);
+  ];
 }
