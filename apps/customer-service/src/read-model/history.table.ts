@@ -17,7 +17,7 @@ export interface StoredHistoryRow {
   version: number;
   event_id: string;
   type: HistoryType;
-  /** RFC 3339 UTC text with 3 or 6 fraction digits (see HISTORY_SELECT). */
+  /** UTC, `YYYY-MM-DDTHH:MM:SS.ffffff` without the Z (see HISTORY_SELECT). */
   occurred_at: string;
   actor_sub: string;
   actor_branch_guid: string | null;
@@ -29,10 +29,10 @@ export interface StoredHistoryRow {
 }
 
 /**
- * The columns to read a history row by. occurred_at as UTC text in the API's form: milliseconds
- * like every other timestamp it returns, microseconds when the event had them (a .NET or Java
- * producer's 7 digits are stored to the microsecond).
+ * The columns to read a history row by. occurred_at as UTC text to the microsecond (a .NET or
+ * Java producer's 7 or 9 digits are stored to the microsecond; node-postgres's Date keeps only
+ * milliseconds).
  */
 export const HISTORY_SELECT = `customer_guid, version, event_id, type,
-  regexp_replace(to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '000$', '') || 'Z' AS occurred_at,
+  to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS occurred_at,
   actor_sub, actor_branch_guid, changes::text AS changes, account_guid, account_asset_code, account_asset_issuer`;

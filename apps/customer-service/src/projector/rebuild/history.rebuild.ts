@@ -135,16 +135,17 @@ async function readTopic(
         consumer
           .run({
             eachBatchAutoResolve: false,
-            eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+            eachBatch: async (payload) => {
+              const { batch } = payload;
               const end = remaining.get(batch.partition);
               for (const message of batch.messages) {
                 if (end === undefined || Number(message.offset) >= end) break;
                 await each(message.value, message.headers?.ce_id?.toString());
-                resolveOffset(message.offset);
+                payload.resolveOffset(message.offset);
                 if (Number(message.offset) === end - 1) remaining.delete(batch.partition);
               }
               progress();
-              await heartbeat();
+              await payload.heartbeat();
               if (remaining.size === 0) {
                 clearTimeout(timer);
                 setImmediate(resolve);
