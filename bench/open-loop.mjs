@@ -69,6 +69,22 @@ export async function openLoad({ baseUrl, next, rate, seconds }) {
   };
 }
 
+/**
+ * A scenario's open-loop measurement: once the previous scenario's events are worked off, a
+ * warm-up, then `--seconds` at `load.rate` with the processes' CPU and memory measured.
+ * @param {object} run  run.mjs's helpers: quiesce, measure, log, warmUpSeconds, options.seconds
+ * @returns {Promise<{ result: object, usage: object, firstBody: string | null }>}
+ */
+export async function measuredOpenLoad(run, label, load) {
+  await run.quiesce();
+  run.log(`${label}: warm-up ${run.warmUpSeconds} s at ${load.rate} req/s`);
+  await openLoad({ ...load, seconds: run.warmUpSeconds });
+  run.log(`${label}: ${load.rate} req/s for ${run.options.seconds} s (open loop)`);
+  const measuring = run.measure();
+  const { firstBody, ...result } = await openLoad({ ...load, seconds: run.options.seconds });
+  return { result, usage: measuring.stop(), firstBody };
+}
+
 /** Exponential gaps: a Poisson process of `rate` per second. */
 function nextArrival(at, rate) {
   return at - (Math.log(1 - Math.random()) * 1000) / rate;

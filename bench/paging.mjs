@@ -2,7 +2,7 @@
 // 1 (service and pgbench on the same SQL), full walks by cursor and by offset, and search lists
 // with their bounded total at a fixed arrival rate (open loop). Each returns its result rows.
 import { httpLoad } from './http-load.mjs';
-import { jsonClient, openLoad } from './open-loop.mjs';
+import { jsonClient, measuredOpenLoad } from './open-loop.mjs';
 import { firstAfter, listPosition, listScript } from './sql-limits.mjs';
 import { cursorWalk, offsetWalk } from './walks.mjs';
 
@@ -171,13 +171,7 @@ async function searchAtRate(run) {
     const label = `list-search-rate "${term}"`;
     const request = run.listRequest(`search_string=${encodeURIComponent(term)}`);
     const load = { baseUrl: run.service.url, next: () => run.withPrefix(run.service, request()), rate };
-    await run.quiesce();
-    run.log(`${label}: warm-up ${run.warmUpSeconds} s at ${rate} req/s`);
-    await openLoad({ ...load, seconds: run.warmUpSeconds });
-    run.log(`${label}: ${rate} req/s for ${run.options.seconds} s (open loop)`);
-    const measuring = run.measure();
-    const { firstBody, ...result } = await openLoad({ ...load, seconds: run.options.seconds });
-    const usage = measuring.stop();
+    const { result, usage, firstBody } = await measuredOpenLoad(run, label, load);
     const { total = null, total_relation: totalRelation = null } = firstBody ? JSON.parse(firstBody) : {};
     run.log(`${label}: ${result.completed}/${result.sent} answered, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms; total ${totalRelation} ${total}`);
     const row = { scenario: 'list-search-rate', variant: term, rate, ours: { ...result, rps: result.rate, ...usage, total, totalRelation } };

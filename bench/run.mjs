@@ -2,9 +2,10 @@
 // limits (pgbench running the same SQL; a framework-free node:http + pg server), on a seeded
 // database of 1,000,000 customers. Results: bench/results/<stamp>.{json,md} (see docs/performance.md).
 //
-//   npm run bench -- [--customers N] [--seconds S] [--connections C] [--search-rate R] [--only a,b] [--reuse] [--profile] [--heap-mb M]
+//   npm run bench -- [--customers N] [--seconds S] [--connections C] [--search-rate R] [--history-rate R] [--only a,b] [--reuse] [--profile] [--heap-mb M]
 //
-// --search-rate sets the arrival rate of list-search-rate (open loop, default 50 requests/s).
+// --search-rate sets the arrival rate of list-search-rate (open loop, default 50 requests/s);
+// --history-rate that of history (a customer with 500 versions; open loop, default 50 requests/s).
 // --profile starts both servers with --cpu-prof: .local/bench/profiles/*.cpuprofile, written
 // when they stop (open in Chrome DevTools, or summarise with bench/profile-summary.mjs).
 //
@@ -24,6 +25,7 @@ import { startLocalStack, freePorts } from '../scripts/local-stack/index.mjs';
 import { readPidFile } from '../scripts/local-stack/processes.mjs';
 import { spawnWithWatchdog, stopChild } from '../scripts/local-stack/watchdog.mjs';
 import { ISSUER, pgOptions, root } from './compiled.mjs';
+import { HISTORY_SCENARIO, HISTORY_VERSIONS, historyScenario } from './history.mjs';
 import { httpLoad } from './http-load.mjs';
 import { startMeasuring } from './measure.mjs';
 import { CURSOR_DEPTH, PAGING_SCENARIOS, pagingScenario, RATE_TERMS } from './paging.mjs';
@@ -39,7 +41,7 @@ const WARM_UP_SECONDS = 3;
 const SEARCH_TERM = 'kowal';
 /** Five digits that differ between runs, so the IBANs a run creates are new even with --reuse. */
 const RUN_TAG = String(Math.floor(Date.now() / 1000) % 100_000).padStart(5, '0');
-const SCENARIOS = ['create', 'update', 'list', 'list-filtered', 'list-search', 'list-offset', 'get-one', 'projection-lag', ...PAGING_SCENARIOS];
+const SCENARIOS = ['create', 'update', 'list', 'list-filtered', 'list-search', 'list-offset', 'get-one', 'projection-lag', ...PAGING_SCENARIOS, HISTORY_SCENARIO];
 /**
  * pgbench's outbox rows carry one sample payload (its event_id is not the row's id): the relay
  * would publish them and the projector record each as malformed, a backlog that would spill
@@ -62,6 +64,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '32' },
     'lag-rate': { type: 'string', default: '300' },
     'search-rate': { type: 'string', default: '50' },
+    'history-rate': { type: 'string', default: '50' },
     only: { type: 'string' },
     reuse: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -74,6 +77,7 @@ const options = {
   connections: positive('connections', 1),
   lagRate: positive('lag-rate', 1),
   searchRate: positive('search-rate', 1),
+  historyRate: positive('history-rate', 1),
   heapMb: positive('heap-mb', 64),
   scenarios: flags.only ? flags.only.split(',') : SCENARIOS,
 };
@@ -208,6 +212,10 @@ async function main() {
       results.push(...(await pagingScenario(name, paging)));
       continue;
     }
+    if (name === HISTORY_SCENARIO) {
+      results.push(...(await historyScenario(paging)));
+      continue;
+    }
     if (name === 'projection-lag') {
       results.push(await projectionLag({ databaseUrl, service, postmasterPid, createRequest }));
       continue;
@@ -227,6 +235,7 @@ async function main() {
       connections: options.connections, seconds: options.seconds, warmUpSeconds: WARM_UP_SECONDS, poolMax: 10,
       pgbenchClients: 10, searchTerm: SEARCH_TERM, node: process.version, cores: os.cpus().length, heapMb: options.heapMb,
       cursorDepth: CURSOR_DEPTH, searchRate: options.searchRate, searchRateTerms: RATE_TERMS,
+      historyRate: options.historyRate, historyVersions: HISTORY_VERSIONS,
     },
   });
   log(`results: ${files.map((file) => path.relative(root, file)).join(', ')}`);
@@ -410,6 +419,6 @@ function positive(name, minimum) {
 }
 
 function usage(problem) {
-  process.stderr.write(`${problem}\nusage: npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--search-rate R] [--only ${SCENARIOS.join(',')}] [--reuse] [--profile] [--heap-mb M]\n`);
+  process.stderr.write(`${problem}\nusage: npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--search-rate R] [--history-rate R] [--only ${SCENARIOS.join(',')}] [--reuse] [--profile] [--heap-mb M]\n`);
   process.exit(2);
 }

@@ -178,16 +178,7 @@ export function loadConfig(env: Env): AppConfig {
       rateLimitPerAddressPerMinute: integer(env, 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 6000, 1, 10_000_000),
       trustProxy: trustProxy(env),
     },
-    kafka: {
-      brokers: brokers(env),
-      clientId: text(env, 'KAFKA_CLIENT_ID', 'customer-service'),
-      eventsTopic: topicName(env),
-      eventsPartitions: integer(env, 'EVENTS_PARTITIONS', 6, 1, 1000),
-      eventsRetentionHours: integer(env, 'EVENTS_RETENTION_HOURS', 168, 1, 24 * 366 * 10),
-      snapshotsTopic: kafkaName(env, 'SNAPSHOTS_TOPIC', snapshotsTopicFor(topicName(env)), 'a Kafka topic name'),
-      relayTransactionalId: kafkaName(env, 'RELAY_TRANSACTIONAL_ID', relayTransactionalIdFor(env), 'a Kafka transactional id'),
-      ...kafkaSecurity(env),
-    },
+    kafka: loadKafkaConfig(env),
     projector: {
       groupId: kafkaName(env, 'PROJECTOR_GROUP_ID', 'customer-service.projector', 'a Kafka consumer group id'),
       fromBeginning: bool(env, 'PROJECTOR_FROM_BEGINNING', true),
@@ -230,6 +221,20 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
     statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     queryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 5000, 100, 600_000),
     migrationsRun: bool(env, 'DATABASE_MIGRATIONS_RUN', true),
+  };
+}
+
+/** The Kafka part alone (the rebuild command reads the events topic with it). */
+export function loadKafkaConfig(env: Env): KafkaConfig {
+  return {
+    brokers: brokers(env),
+    clientId: text(env, 'KAFKA_CLIENT_ID', 'customer-service'),
+    eventsTopic: topicName(env),
+    eventsPartitions: integer(env, 'EVENTS_PARTITIONS', 6, 1, 1000),
+    eventsRetentionHours: integer(env, 'EVENTS_RETENTION_HOURS', 168, 1, 24 * 366 * 10),
+    snapshotsTopic: kafkaName(env, 'SNAPSHOTS_TOPIC', snapshotsTopicFor(topicName(env)), 'a Kafka topic name'),
+    relayTransactionalId: kafkaName(env, 'RELAY_TRANSACTIONAL_ID', relayTransactionalIdFor(env), 'a Kafka transactional id'),
+    ...kafkaSecurity(env),
   };
 }
 

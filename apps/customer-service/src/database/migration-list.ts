@@ -5,6 +5,7 @@ import { ListCountsAndCovering1764489600000 } from './migrations/1764489600000-l
 import { ReadModelAutovacuum1764662400000 } from './migrations/1764662400000-read-model-autovacuum';
 import { UnicodeText1764748800000 } from './migrations/1764748800000-unicode-text';
 import { ListWalks1764835200000 } from './migrations/1764835200000-list-walks';
+import { CustomerHistory1765008000000 } from './migrations/1765008000000-customer-history';
 import { SearchCovering1765180800000 } from './migrations/1765180800000-search-covering';
 import { CustomerSnapshots1765267200000 } from './migrations/1765267200000-customer-snapshots';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   ReadModelAutovacuum1764662400000,
   UnicodeText1764748800000,
   ListWalks1764835200000,
+  CustomerHistory1765008000000,
   SearchCovering1765180800000,
   CustomerSnapshots1765267200000,
 ];

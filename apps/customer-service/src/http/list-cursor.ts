@@ -35,6 +35,13 @@ const SNAPSHOT = /^\d{1,20}:\d{1,20}:(\d{1,20}(,\d{1,20}){0,200})?$/;
 /** The `cursor` query parameter: checked for length here; what it says, against the list it is used for. */
 export const cursorText: Rule<string> = (raw) => (raw.length > 0 && raw.length <= MAX_CURSOR_LENGTH ? raw : new Problem('is not a cursor'));
 
+/** A page starts at an offset or at a cursor, never both (a 400 naming the cursor). */
+export function assertOffsetOrCursor(offset: number | undefined, cursor: string | undefined): void {
+  if (offset !== undefined && cursor !== undefined) {
+    throw ApiError.badRequest('Request is invalid.', [{ field: 'cursor', message: 'cannot be given with offset: a cursor says where the page starts' }]);
+  }
+}
+
 /** What a cursor must be made for: the same list, ordering, filters and caller. */
 export function listFingerprint(what: unknown): string {
   return createHash('sha256').update(canonical(what)).digest('base64url').slice(0, 22);

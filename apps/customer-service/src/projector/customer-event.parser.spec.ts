@@ -61,4 +61,34 @@ describe('parseCustomerEvent', () => {
   it('refuses a ce_id header that differs from event_id', () => {
     expect(reasonFor(eventJson(testCustomer(counterparty)), randomUUID())).toBe('ce_id header differs from event_id');
   });
+
+  it('keeps what the history needs: the actor, an update\'s changes as exact JSON text, an opened account', () => {
+    const update = mutated((payload) => {
+      payload.type = 'customer.updated.v1';
+      payload.actor = { sub: 'борис@bank', branch_guid: '9A1E5F3C-2B4D-4C6E-8F0A-1B2C3D4E5F60' };
+      payload.changes = { balance_allowed: { from: 0, to: 1 } };
+    }).replace('"to":1}', '"to":899999999.9999999}');
+    const parsed = parseCustomerEvent(update);
+    expect(parsed.ok && parsed.event).toMatchObject({
+      actor: { sub: 'борис@bank', branchGuid: '9a1e5f3c-2b4d-4c6e-8f0a-1b2c3d4e5f60' },
+      changes: '{"balance_allowed":{"from":0,"to":899999999.9999999}}',
+      account: null,
+    });
+    const opened = mutated((payload) => {
+      payload.type = 'customer.account_opened.v1';
+      payload.account = (payload.customer as { accounts: unknown[] }).accounts[0];
+    });
+    const { account } = JSON.parse(opened) as { account: { wallet_account_guid: string } };
+    const parsedOpened = parseCustomerEvent(opened);
+    expect(parsedOpened.ok && parsedOpened.event).toMatchObject({ changes: null, account: { guid: account.wallet_account_guid, assetCode: 'EURC' } });
+  });
+
+  it.each([
+    ['no actor', (p: Record<string, any>) => delete p.actor, 'actor: must be an object'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['an update without changes', (p: Record<string, any>) => (p.type = 'customer.updated.v1'), 'changes: must be an object'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['a change that is not {from, to}', (p: Record<string, any>) => Object.assign(p, { type: 'customer.updated.v1', changes: { kyc_level: { to: 1 } } }), 'changes.<field>: must be {from, to}'], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['an account opening without its account', (p: Record<string, any>) => (p.type = 'customer.account_opened.v1'), 'account: must be an object'], // eslint-disable-line @typescript-eslint/no-explicit-any
+  ])('refuses %s', (_, change, reason) => {
+    expect(reasonFor(mutated(change))).toBe(reason);
+  });
 });

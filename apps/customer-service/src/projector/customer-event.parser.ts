@@ -1,15 +1,21 @@
-import { isLosslessNumber, parse as parseLossless } from 'lossless-json';
+import { isLosslessNumber, parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { guid, Problem } from '../fields/field-rules';
 import { Money } from '../fields/money';
 import { AccountRow, CustomerRow } from '../read-model/read-model.tables';
 
-/** What the projector needs of a customer event: its identity and the snapshot after it. */
+/** What the projector needs of a customer event: its identity, the snapshot after it, and what the history keeps. */
 export interface ProjectedEvent {
   eventId: string;
   type: string;
   occurredAt: string;
   customer: CustomerRow;
   accounts: AccountRow[];
+  /** The employee who made the change (the token's subject) and their branch when scoped. */
+  actor: { sub: string; branchGuid: string | null };
+  /** An update's `changes` as JSON text, numbers with their exact digits; null for other types. */
+  changes: string | null;
+  /** The account an `account_opened` event opened; null for other types. */
+  account: { guid: string; assetCode: string; assetIssuer: string } | null;
 }
 
 export type ParseResult = { ok: true; event: ProjectedEvent } | { ok: false; reason: string };
@@ -63,7 +69,36 @@ function toEvent(payload: unknown, ceId: string | undefined): ProjectedEvent {
       throw new Malformed('customer.accounts: an account belongs to another customer');
     }
   }
-  return { eventId, type, occurredAt, customer, accounts };
+  return { eventId, type, occurredAt, customer, accounts, actor: toActor(event.actor), changes: toChanges(event, type), account: toOpened(event, type) };
+}
+
+function toActor(value: unknown): ProjectedEvent['actor'] {
+  const actor = object(value, 'actor');
+  const at = (field: string) => `actor.${field}`;
+  return { sub: text(actor, 'sub', 255, at), branchGuid: nullable(actor, 'branch_guid', at, () => uuid(actor, 'branch_guid', at)) };
+}
+
+/** An update's changes: field name → `{from, to}`, kept as exact JSON text for the history. */
+function toChanges(event: Json, type: string): string | null {
+  if (type !== 'customer.updated.v1') return null;
+  const changes = object(event.changes, 'changes');
+  for (const [field, change] of Object.entries(changes)) {
+    if (!/^[a-z_]{1,64}$/.test(field)) throw new Malformed('changes: a field name is not a snake_case name');
+    const entry = object(change, 'changes.<field>');
+    if (!('from' in entry) || !('to' in entry) || Object.keys(entry).length !== 2) throw new Malformed('changes.<field>: must be {from, to}');
+  }
+  return stringifyLossless(changes) ?? '{}';
+}
+
+function toOpened(event: Json, type: string): ProjectedEvent['account'] {
+  if (type !== 'customer.account_opened.v1') return null;
+  const account = object(event.account, 'account');
+  const at = (field: string) => `account.${field}`;
+  return {
+    guid: uuid(account, 'wallet_account_guid', at),
+    assetCode: text(account, 'asset_code', 12, at),
+    assetIssuer: text(account, 'asset_issuer', 56, at),
+  };
 }
 
 function toCustomer(c: Json, accountsTotal: number): CustomerRow {

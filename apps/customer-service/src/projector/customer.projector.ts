@@ -12,7 +12,8 @@ import { inSpan, markFailed } from '../tracing/spans';
 import { parseCustomerEvent, ProjectedEvent } from './customer-event.parser';
 import { ProjectionMetrics } from './projection.metrics';
 import { applySpanOptions, OUTCOME_ATTRIBUTE, processSpan } from './projector-tracing';
-import { ApplyOutcome, ReadModelWriter } from './read-model.writer';
+import { ApplyOutcome } from './apply-outcome';
+import { ReadModelWriter } from './read-model.writer';
 
 /**
  * SQLSTATE classes the database raises for values it refuses (22 data exception, 23

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { ApplyOutcome } from './read-model.writer';
+import { ApplyOutcome } from './apply-outcome';
 
 /** The projector's measurements, on the process's registry (served by the management listener). */
 @Injectable()

@@ -4,7 +4,8 @@ import { withDb } from '@test/support/db';
 import { eventMessage, testAccount, TestCustomer, testCustomer } from '@test/support/events';
 import { migratedDataSource } from '@test/support/schema';
 import { parseCustomerEvent, ProjectedEvent } from './customer-event.parser';
-import { ApplyOutcome, ReadModelWriter, WRITER_SQL } from './read-model.writer';
+import { ApplyOutcome } from './apply-outcome';
+import { ReadModelWriter, WRITER_SQL } from './read-model.writer';
 
 /**
  * The writer applies a whole chunk in a fixed number of statements; each event's outcome and

@@ -3,12 +3,9 @@ import { EntityManager } from 'typeorm';
 import { queryPrepared } from '../database/prepared';
 import { ACCOUNT_COLUMNS, CUSTOMER_COLUMNS, CustomerRow, NO_BRANCH } from '../read-model/read-model.tables';
 import { ProjectedEvent } from './customer-event.parser';
+import { ApplyOutcome } from './apply-outcome';
+import { writeHistory } from './history.writer';
 
-/**
- * What applying an event did: `refused` when it names another counterparty than the customer's
- * (a customer never moves between tenants; such an event is recorded in projection_errors).
- */
-export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'refused';
 
 type CustomerColumn = (typeof CUSTOMER_COLUMNS)[number];
 type AccountColumn = (typeof ACCOUNT_COLUMNS)[number];
@@ -81,7 +78,7 @@ const columnsOf = <R, C extends keyof R>(rows: readonly R[], columns: readonly C
  * there), and a snapshot replaces the stored one only if its version is newer (an older event
  * arriving late changes nothing). The outcome of each event is what applying the chunk one
  * event at a time, in order, would give; only each customer's newest snapshot is written.
- * Tables are always touched in one order (customer rows by guid, accounts, counts by key), so
+ * Tables are always touched in one order (customer rows by guid, accounts, counts by key, history), so
  * concurrent appliers and the rebuild's merge cannot deadlock.
  */
 @Injectable()
@@ -116,6 +113,7 @@ export class ReadModelWriter {
     const counts = new CountDeltas();
     for (const event of winners) counts.move(stored.get(event.customer.customer_guid), event.customer);
     await this.writeCounts(db, counts);
+    await writeHistory(db, events, plan.outcomes);
     return plan.outcomes;
   }
 

@@ -102,8 +102,8 @@ export interface CustomerPage {
   next?: ListPosition;
 }
 
-/** counterparty = $1 AND customer_guid = $2 [AND branch_guid = $3]. */
-function scoped(params: SqlParams, scope: AccessScope, customerGuid: string): string {
+/** counterparty = $1 AND customer_guid = $2 [AND branch_guid = $3]: the customers `scope` may see. */
+export function scoped(params: SqlParams, scope: AccessScope, customerGuid: string): string {
   const where = [`counterparty_guid = ${params.add(scope.counterpartyGuid)}`, `customer_guid = ${params.add(customerGuid)}`];
   if (scope.branchGuid !== null) where.push(`branch_guid = ${params.add(scope.branchGuid)}`);
   return where.join(' AND ');

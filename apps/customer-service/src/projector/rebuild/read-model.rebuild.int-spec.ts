@@ -119,6 +119,8 @@ describe('npm run projection:rebuild', () => {
     expect(stdout).toContain('rebuild: copied 10/30 customers');
     expect(stdout).toContain('rebuild: copied 30/30 customers');
     expect(stdout).toMatch(/rebuild: done in [\d.]+ s \(merge [\d.]+ s\) — 30 inserted, 0 updated, 0 removed/);
+    // Then the history, from the events topic (KAFKA_BROKERS and EVENTS_TOPIC of the test run).
+    expect(stdout).toMatch(/history rebuild: done in [\d.]+ s — \d+ messages, 0 rows inserted, 0 repaired, 0 removed/);
     const rows = await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM customer_list_view WHERE counterparty_guid = $1`, [counterparty]);
     expect(rows).toEqual([{ n: 30 }]);
   });
