@@ -31,10 +31,7 @@ const tier = (displayName, roots, testMatch, extra = {}) => ({
   testEnvironment: 'node',
   transform,
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: {
-    '^@app/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1',
-    '^@test/support/(.*)$': '<rootDir>/test/support/$1',
-  },
+  moduleNameMapper: { '^@app/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1' },
   ...extra,
 });
 
