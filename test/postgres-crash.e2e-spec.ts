@@ -8,7 +8,7 @@ import { DedicatedPostgres, startDedicatedPostgres } from './support/dedicated-p
 import { checkDelivery, outboxEntries } from './support/delivery-check';
 import { deleteTopic, readWholeTopic } from './support/kafka';
 import { waitFor } from './support/outbox-rows';
-import { ServiceProcess, startServiceProcess } from './support/service-process';
+import { killAll, ServiceProcess, startServiceProcess } from './support/service-process';
 import { mintToken } from './support/tokens';
 
 // R11 (docs/failure-modes.md): PostgreSQL stopped with an immediate shutdown (what a crash
@@ -65,8 +65,7 @@ beforeAll(async () => {
 }, 360_000);
 
 afterAll(async () => {
-  Object.values(processes).forEach((child) => child.kill('SIGKILL'));
-  await Promise.all(Object.values(processes).map((child) => child.exited));
+  await killAll(Object.values(processes));
   await db?.end().catch(() => undefined);
   await postgres?.stop();
   await deleteTopic(topic).catch(() => undefined);
