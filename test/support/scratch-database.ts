@@ -66,3 +66,11 @@ async function withClient<T>(url: string, work: (db: Client) => Promise<T>): Pro
     await db.end();
   }
 }
+
+/** A scratch database with a client connected to it; `close()` ends the client and drops the database. */
+export async function openScratchDatabase(prefix: string): Promise<{ url: string; db: Client; close(): Promise<void> }> {
+  const scratch = await createScratchDatabase(prefix);
+  const db = new Client({ connectionString: scratch.url });
+  await db.connect();
+  return { url: scratch.url, db, close: async () => { await db.end(); await scratch.drop(); } };
+}

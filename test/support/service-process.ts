@@ -66,3 +66,9 @@ export function startServiceProcess(env: Record<string, string>, entry = 'apps/c
       }),
   };
 }
+
+/** SIGKILLs each process and resolves once all are gone (the afterAll of tests that start several). */
+export async function killAll(processes: readonly ServiceProcess[]): Promise<void> {
+  processes.forEach((child) => child.kill('SIGKILL'));
+  await Promise.all(processes.map((child) => child.exited));
+}

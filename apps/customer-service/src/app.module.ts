@@ -11,6 +11,7 @@ import { LoggingModule } from './logging/logging.module';
 import { ManagementModule } from './management/management.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RelayModule } from './outbox/relay.module';
+import { RetentionModule } from './retention/retention.module';
 import { TracingModule } from './tracing/tracing.module';
 
 /**
@@ -36,6 +37,7 @@ export class AppModule {
         ...(config.hasRole('api') ? [CustomersModule] : []),
         ...(config.hasRole('relay') ? [RelayModule] : []),
         ...(config.hasRole('projector') ? [ProjectorModule] : []),
+        ...(config.hasRole('api') || config.hasRole('projector') ? [RetentionModule] : []),
       ],
     };
   }

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { AppModule } from './app.module';
 import { RuntimeOptions } from './config/config.module';
+import { Readiness } from './health/readiness';
 import { ManagementServer, shownHost } from './management/management.server';
 import { HttpMetrics } from './metrics/http.metrics';
 import { nameServerSpansByRoute } from './tracing/http-route-span';
@@ -46,6 +47,14 @@ export async function createApp(config: AppConfig, options: RuntimeOptions = {})
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // From the start of a graceful shutdown every answer closes its connection (R13): a client
+  // then sends its next request on a new connection, not on one the server is about to close
+  // (which would reset it), and the server's close need not wait for idle keep-alive
+  // connections (Fastify keeps them 72 s). Requests already in flight are answered in full.
+  const readiness = app.get(Readiness);
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (readiness.shuttingDown) reply.header('connection', 'close');
   });
   app.get(HttpMetrics).instrument(fastify);
   if (config.tracing.enabled) nameServerSpansByRoute(fastify);

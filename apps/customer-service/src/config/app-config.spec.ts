@@ -110,11 +110,18 @@ describe('loadConfig', () => {
   });
 
   it('reads the relay settings, with defaults', () => {
-    expect(loadConfig(base).relay).toEqual({ pollIntervalMs: 1000, batchSize: 100, retentionHours: 24, readyMaxAgeMs: 60_000 });
+    expect(loadConfig(base).relay).toEqual({ pollIntervalMs: 1000, standbyRetryMs: 1000, batchSize: 100, retentionHours: 24, readyMaxAgeMs: 60_000 });
     const config = loadConfig({
-      ...base, OUTBOX_POLL_INTERVAL_MS: '250', OUTBOX_BATCH_SIZE: '500', OUTBOX_RETENTION_HOURS: '168', OUTBOX_READY_MAX_AGE_MS: '5000',
+      ...base, OUTBOX_POLL_INTERVAL_MS: '250', OUTBOX_STANDBY_RETRY_MS: '60000', OUTBOX_BATCH_SIZE: '500', OUTBOX_RETENTION_HOURS: '168', OUTBOX_READY_MAX_AGE_MS: '5000',
     });
-    expect(config.relay).toEqual({ pollIntervalMs: 250, batchSize: 500, retentionHours: 168, readyMaxAgeMs: 5000 });
+    expect(config.relay).toEqual({ pollIntervalMs: 250, standbyRetryMs: 60_000, batchSize: 500, retentionHours: 168, readyMaxAgeMs: 5000 });
+  });
+
+  it('reads the retention settings, with defaults', () => {
+    expect(loadConfig(base).retention).toEqual({ intervalMs: 600_000, batchSize: 5000, processedEventsHours: 336 });
+    const config = loadConfig({ ...base, RETENTION_INTERVAL_MS: '1000', RETENTION_BATCH_SIZE: '100', PROCESSED_EVENTS_RETENTION_HOURS: '720' });
+    expect(config.retention).toEqual({ intervalMs: 1000, batchSize: 100, processedEventsHours: 720 });
+    expect(checkEnvironment({ ...base, RETENTION_BATCH_SIZE: '10' })).toContain('RETENTION_BATCH_SIZE');
   });
 
   it('never echoes a secret', () => {

@@ -26,6 +26,7 @@ export class AppConfig {
   readonly projector!: ProjectorConfig;
   readonly queries!: QueriesConfig;
   readonly relay!: RelayConfig;
+  readonly retention!: RetentionConfig;
   // Observability: the management listener, the readiness monitors, traces, log format.
   readonly management!: ManagementConfig;
   readonly health!: HealthConfig;
@@ -128,12 +129,31 @@ export interface QueriesConfig {
 export interface RelayConfig {
   /** Fallback poll when no NOTIFY arrives (lost notification, reconnect). */
   pollIntervalMs: number;
+  /**
+   * How often a standby tries the leader lock. A leader that stops cleanly hands over at once
+   * (NOTIFY); this poll only matters when a leader dies without a word (kill -9, lost network).
+   */
+  standbyRetryMs: number;
   /** Rows claimed and produced per Kafka request (≤ 1000: one request stays well under the broker's size limit). */
   batchSize: number;
   /** Published rows are deleted once older than this. */
   retentionHours: number;
   /** Readiness (of a process running the relay) fails once the oldest unpublished row is older. */
   readyMaxAgeMs: number;
+}
+
+/** Deletion of rows past their retention (idempotency keys, processed-event ids): see RetentionJob. */
+export interface RetentionConfig {
+  /** Time between runs (the first runs at start). */
+  intervalMs: number;
+  /** Rows deleted per statement. */
+  batchSize: number;
+  /**
+   * processed_events rows older than this are deleted. Must be longer than the events topic's
+   * retention: an event still in the topic can be delivered again (a group reset, a new
+   * instance), and its id must still be known then.
+   */
+  processedEventsHours: number;
 }
 
 /** The second HTTP listener: health probes, metrics and the OpenAPI document (never the API). */
@@ -191,9 +211,15 @@ export function loadConfig(env: Env): AppConfig {
     },
     relay: {
       pollIntervalMs: integer(env, 'OUTBOX_POLL_INTERVAL_MS', 1000, 10, 60_000),
+      standbyRetryMs: integer(env, 'OUTBOX_STANDBY_RETRY_MS', 1000, 100, 60_000),
       batchSize: integer(env, 'OUTBOX_BATCH_SIZE', 100, 1, 1000),
       retentionHours: integer(env, 'OUTBOX_RETENTION_HOURS', 24, 1, 24 * 366),
       readyMaxAgeMs: integer(env, 'OUTBOX_READY_MAX_AGE_MS', 60_000, 1000, 86_400_000),
+    },
+    retention: {
+      intervalMs: integer(env, 'RETENTION_INTERVAL_MS', 600_000, 1000, 86_400_000),
+      batchSize: integer(env, 'RETENTION_BATCH_SIZE', 5000, 100, 100_000),
+      processedEventsHours: integer(env, 'PROCESSED_EVENTS_RETENTION_HOURS', 336, 1, 24 * 3660),
     },
     ...observabilityConfig(env),
   });
@@ -217,7 +243,7 @@ export function loadDatabaseConfig(env: Env): DatabaseConfig {
       commands: integer(env, 'DATABASE_POOL_COMMANDS', 8, 1, 500),
       queries: integer(env, 'DATABASE_POOL_QUERIES', 8, 1, 500),
     },
-    connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3000, 100, 120_000),
+    connectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 1500, 100, 120_000),
     statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     queryTimeoutMs: integer(env, 'DATABASE_QUERY_TIMEOUT_MS', 5000, 100, 600_000),
     migrationsRun: bool(env, 'DATABASE_MIGRATIONS_RUN', true),

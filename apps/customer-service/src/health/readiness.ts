@@ -71,6 +71,11 @@ export class Readiness implements OnModuleDestroy {
     this.stopping = true;
   }
 
+  /** True from the start of a graceful shutdown (the API then closes each connection after its answer). */
+  get shuttingDown(): boolean {
+    return this.stopping;
+  }
+
   report(now = Date.now()): ReadinessReport {
     const database = this.dependency('database', this.database.result, now);
     const kafka = this.dependency('kafka', this.kafka.result, now, (value) => ({ brokers: value.brokers }));

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { driverErrorOf } from '../database/driver-error';
+import { driverErrorOf, isDatabaseUnavailable } from '../database/driver-error';
 import { ApiError, ErrorBody, FRAMEWORK_ERRORS } from './api-error';
 
 const logger = new Logger('ErrorResponse');
@@ -38,15 +38,6 @@ export function toErrorResponse(error: unknown, requestId: string): ErrorRespons
 
 /** statement_timeout (or a cancel): the statement ran too long. */
 const QUERY_CANCELED = '57014';
-/** SQLSTATE classes and driver messages that mean "PostgreSQL is down or overloaded", not "bad input". */
-const UNAVAILABLE_SQLSTATES = /^(08|53|57P0[1-3])/;
-const UNAVAILABLE_MESSAGES = /ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Connection terminated|connect ETIMEDOUT|Client has encountered a connection error/;
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const { code } = driverErrorOf(error);
-  return (typeof code === 'string' && UNAVAILABLE_SQLSTATES.test(code)) || UNAVAILABLE_MESSAGES.test(error.message);
-}
 
 function respond(
   status: number,

@@ -7,13 +7,17 @@ import { TopicProvisioner } from '../kafka/topic-provisioner';
 import { inSpan, linkFromHeaders, markFailed } from '../tracing/spans';
 import { ClaimedRow, LatestSnapshotRow, SNAPSHOT_ROW_TYPE, toKafkaMessage, toSnapshotMessage } from './outbox-message';
 import { RelayMetrics } from './relay.metrics';
-import { RelaySession } from './relay-session';
+import { HANDOVER_CHANNEL, RelaySession } from './relay-session';
 import { backoffMs, Wakeup } from './relay-timing';
 
-/** A standby retries the lock this often, so a new leader takes over within about a second. */
-const STANDBY_RETRY_MS = 1000;
 /** How often an idle leader deletes published rows past the retention. */
 const PURGE_EVERY_MS = 10 * 60_000;
+/**
+ * The longest wait between attempts to reopen the database session: short, so the relay
+ * publishes again within about a second of PostgreSQL accepting connections (R11), and
+ * reconnecting once a second costs PostgreSQL nothing worth saving.
+ */
+const RECONNECT_CAP_MS = 1000;
 /** On shutdown, how long a batch in flight may still finish before it is abandoned. */
 const SHUTDOWN_GRACE_MS = 3000;
 
@@ -34,6 +38,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly notified = new Wakeup();
   /** Ends a backoff or standby wait early: shutdown only (new rows must not cut a backoff short). */
   private readonly shutdown = new Wakeup();
+  /** Ends a standby's wait early: the leader said it stopped, or shutdown. */
+  private readonly handover = new Wakeup();
+  private leading = false;
   private stopped = false;
   private stop!: () => void;
   /** Settles on shutdown, so no wait (for the topic, for the lock) outlives the application. */
@@ -65,9 +72,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.stop();
     this.notified.close();
     this.shutdown.close();
+    this.handover.close();
     const grace = new Wakeup();
     await Promise.race([this.running, grace.wait(SHUTDOWN_GRACE_MS)]);
     grace.close();
+    // A standby takes over now, not at its next lock poll (R13).
+    if (this.leading) await this.session?.handOver().catch(() => undefined);
     await this.closeSession();
     await this.dropProducer();
     await this.running;
@@ -80,7 +90,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         await this.lead(() => (attempt = 0));
       } catch (error) {
         if (this.stopped) break;
-        const delayMs = backoffMs(attempt);
+        const delayMs = backoffMs(attempt, 250, RECONNECT_CAP_MS);
         this.logger.warn(`relay database session failed (${describe(error)}); reconnecting in ${delayMs} ms`);
         await this.closeSession();
         await this.shutdown.wait(delayMs);
@@ -90,10 +100,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Returns when stopped; throws when the database session fails. */
   private async lead(connected: () => void): Promise<void> {
-    const session = await RelaySession.open(this.config.database, () => this.notified.wake());
+    const session = await RelaySession.open(this.config.database, (channel) => (channel === HANDOVER_CHANNEL ? this.handover : this.notified).wake());
     this.session = session;
     connected();
     if (!(await this.becomeLeader(session))) return;
+    this.leading = true;
     await session.listen();
     // The topic exists before anything is produced to it (the broker never auto-creates).
     await Promise.race([this.topics.whenReady(), this.stopping]).catch(() => undefined);
@@ -112,12 +123,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Waits as a standby until this session holds the lock; false when stopped first. */
+  /**
+   * Waits as a standby until this session holds the lock; false when stopped first. Tries again
+   * when the leader announces it stopped, and every OUTBOX_STANDBY_RETRY_MS in case it died
+   * without a word.
+   */
   private async becomeLeader(session: RelaySession): Promise<boolean> {
+    await session.listenForHandover();
     for (let said = false; !this.stopped; said = true) {
       if (await session.tryLock()) return true;
       if (!said) this.logger.log('another relay leads; standing by');
-      await this.shutdown.wait(STANDBY_RETRY_MS);
+      await this.handover.wait(this.config.relay.standbyRetryMs);
       session.assertAlive();
     }
     return false;
@@ -229,6 +245,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async closeSession(): Promise<void> {
     const session = this.session;
     this.session = undefined;
+    this.leading = false;
     await session?.close();
   }
 }

@@ -4,7 +4,7 @@ import { withBrokerExclusive } from '../../../../test/support/broker-outage';
 import { checkDelivery, outboxEntries } from '../../../../test/support/delivery-check';
 import { createTopic, deleteTopic, readWholeTopic } from '../../../../test/support/kafka';
 import { appendVersion, unpublishedCount, waitFor } from '../../../../test/support/outbox-rows';
-import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
+import { killAll, ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
 import { createScratchDatabase, ScratchDatabase } from '../../../../test/support/scratch-database';
 
 // Relays as separate processes, so they can be killed -9. They hold the broker lock while they
@@ -23,8 +23,7 @@ beforeAll(async () => {
   await db.connect();
 });
 afterAll(async () => {
-  processes.forEach((child) => child.kill('SIGKILL'));
-  await Promise.all(processes.map((child) => child.exited));
+  await killAll(processes);
   await db?.end();
   await scratch?.drop();
   await Promise.all(topics.map((topic) => deleteTopic(topic)));

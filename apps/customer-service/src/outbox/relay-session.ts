@@ -6,6 +6,9 @@ import { ClaimedRow, LatestSnapshotRow } from './outbox-message';
 /** Any constant works; every relay of one database must use the same one. */
 export const RELAY_LOCK_KEY = 7_316_204_552;
 
+/** The channel on which a leader that stops announces that the lock is free (see handOver). */
+export const HANDOVER_CHANNEL = 'outbox_relay_handover';
+
 /** Rows deleted per statement by the retention purge (keeps each delete short). */
 const PURGE_CHUNK = 5000;
 
@@ -21,7 +24,8 @@ export class RelaySession {
 
   private constructor(private readonly client: Client) {}
 
-  static async open(config: DatabaseConfig, onNotify: () => void): Promise<RelaySession> {
+  /** `onNotify` is called with the channel of every notification: `outbox` (new rows) or {@link HANDOVER_CHANNEL}. */
+  static async open(config: DatabaseConfig, onNotify: (channel: string) => void): Promise<RelaySession> {
     const client = new Client({
       ...pgConnectionOptions(config),
       connectionTimeoutMillis: config.connectTimeoutMs,
@@ -34,7 +38,7 @@ export class RelaySession {
     // Without a listener an idle connection's error would crash the process.
     client.on('error', (error) => (session.failure ??= error));
     client.on('end', () => (session.failure ??= new Error('the relay session ended')));
-    client.on('notification', onNotify);
+    client.on('notification', (message) => onNotify(message.channel));
     try {
       await client.connect();
     } catch (error) {
@@ -55,8 +59,23 @@ export class RelaySession {
     return rows[0].locked === true;
   }
 
+  /** New outbox rows (a trigger NOTIFYs `outbox` on commit). */
   async listen(): Promise<void> {
     await this.client.query('LISTEN outbox');
+  }
+
+  /** A standby hears a leader that stops, and tries the lock at once instead of at its next poll. */
+  async listenForHandover(): Promise<void> {
+    await this.client.query(`LISTEN ${HANDOVER_CHANNEL}`);
+  }
+
+  /**
+   * Releases the lock and tells the standbys (a leader that stops cleanly): the NOTIFY is sent
+   * after the unlock, so the standby that wakes finds the lock free.
+   */
+  async handOver(): Promise<void> {
+    await this.client.query('SELECT pg_advisory_unlock($1)', [RELAY_LOCK_KEY]);
+    await this.client.query(`NOTIFY ${HANDOVER_CHANNEL}`);
   }
 
   /**

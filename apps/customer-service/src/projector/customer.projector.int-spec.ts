@@ -26,11 +26,19 @@ afterAll(async () => {
   await producer?.disconnect();
 });
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+/**
+ * Polls `read` until `done` holds, and fails if it does not within `timeoutMs`. (It used to
+ * return the last value at the deadline, so on a busy machine a test went on before the
+ * projector had got to its messages and failed later, misleadingly: issue 15 saw "the good
+ * row without its three error rows". The projector commits a chunk's error records in the
+ * same transaction as its effects, so that order cannot happen.)
+ */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`the projector did not get there within ${timeoutMs} ms (last read: ${JSON.stringify(value)})`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { PROJECTOR_DATA_SOURCE } from '../database/database.module';
 import { AppConfig } from '../config/app-config';
-import { driverErrorOf } from '../database/driver-error';
+import { driverErrorOf, isDatabaseUnavailable } from '../database/driver-error';
 import { KafkaClient } from '../kafka/kafka-client';
 import { TopicProvisioner } from '../kafka/topic-provisioner';
 import { inSpan, markFailed } from '../tracing/spans';
@@ -31,6 +31,8 @@ const isRefusedValue = (error: unknown) => {
 
 /** Messages applied per transaction: one commit (and one WAL flush) for up to this many. */
 const CHUNK = 200;
+/** While PostgreSQL is unreachable, a chunk is tried again this often (R11: applying again within a second of its return). */
+const DATABASE_RETRY_MS = 500;
 
 /**
  * The projector role: a consumer group on the events topic that keeps the read model. The
@@ -102,10 +104,32 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     for (let from = 0; from < batch.messages.length; from += CHUNK) {
-      if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(from, from + CHUNK);
-      await this.handleChunk(batch.topic, batch.partition, chunk);
+      if (!(await this.applyWhileUnavailable(payload, () => this.handleChunk(batch.topic, batch.partition, chunk)))) return;
       payload.resolveOffset(chunk[chunk.length - 1].offset);
+      await payload.heartbeat();
+    }
+  }
+
+  /**
+   * Runs `apply` until it succeeds while the database is merely unreachable (down, restarting,
+   * in crash recovery): the partition is kept (heartbeats go on) and the chunk is applied as
+   * soon as PostgreSQL answers again, instead of failing the batch into kafkajs's restart
+   * backoff, which grows to many seconds. False when the consumer stops or the partition moves
+   * away meanwhile; other errors are thrown.
+   */
+  private async applyWhileUnavailable(payload: EachBatchPayload, apply: () => Promise<void>): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      if (!payload.isRunning() || payload.isStale()) return false;
+      try {
+        await apply();
+        if (attempt > 1) this.logger.log(`the database answers again; projecting after ${attempt - 1} failed attempts`);
+        return true;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || this.stopped) throw error;
+        if (attempt === 1) this.logger.warn(`the database is unreachable (${sqlState(error) ?? (error as Error).message}); retrying every ${DATABASE_RETRY_MS} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, DATABASE_RETRY_MS));
       await payload.heartbeat();
     }
   }
