@@ -18,7 +18,11 @@ import { mintToken } from './support/tokens';
  */
 const SAMPLES = 50; // per kind of request of tenant B, per run (2 × 150 requests: under B's address limit)
 const RATIO = 10; // B's p99 under abuse may be at most this many times its quiet p99 ...
-const FLOOR_MS = 25; // ... taken as at least this, so that scheduling noise on a tiny p99 is no failure
+// ... taken as at least this: with 50 samples the p99 is the slowest one or two, and on a
+// shared 2-core machine one scheduling stall of the other Jest worker reached 450 ms. The
+// starvation this test guards against costs seconds (a pool wait to DATABASE_CONNECT_TIMEOUT_MS,
+// a list to its 3 s statement timeout) or 503s, which the status checks catch on their own.
+const FLOOR_MS = 50;
 
 let service: ServiceProcess;
 let management: string;

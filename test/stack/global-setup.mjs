@@ -3,7 +3,7 @@
 // on free ports, in a fresh .local/test-runs/<pid>/ — or the ones named by DATABASE_URL /
 // KAFKA_BROKERS. Workers inherit what is exported here through process.env:
 //   DATABASE_URL, KAFKA_BROKERS, and TEST_KAFKA_PID (the broker JVM, only when started
-//   here: tests SIGSTOP/SIGCONT it to simulate a Kafka outage).
+//   here: tests SIGSTOP/SIGCONT it to simulate a Kafka outage); PORT and MANAGEMENT_PORT 0.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { startLocalStack } from '../../scripts/local-stack/index.mjs';
@@ -20,6 +20,10 @@ export default async function globalSetup() {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   // The service refuses to start without a way to verify tokens; tests mint their own with it.
   process.env.AUTH_JWT_SECRET ??= randomBytes(32).toString('base64url');
+  // Any app a test boots listens on free ports: two files running at once (or an `npm start`
+  // on the same machine) must not meet on the defaults 3000/3001.
+  process.env.PORT ??= '0';
+  process.env.MANAGEMENT_PORT ??= '0';
   const needPostgres = !process.env.DATABASE_URL;
   const needKafka = !process.env.KAFKA_BROKERS;
   if (!needPostgres) log('using PostgreSQL from DATABASE_URL');

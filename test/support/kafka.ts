@@ -8,7 +8,11 @@ export interface ConsumedMessage {
   key: string;
   value: string;
   headers: Record<string, string>;
-  /** The idempotent producer that wrote it (one per relay producer instance). */
+  /**
+   * The producer session that wrote it, `<producer id>:<epoch>`: one per relay producer
+   * instance. A transactional relay keeps its producer id across restarts (the id belongs to its
+   * transactional.id) and a new instance bumps the epoch, fencing the old one.
+   */
   producerId: string;
 }
 
@@ -82,7 +86,7 @@ export async function readWholeTopic(
               key: String(message.key),
               value: String(message.value),
               headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
-              producerId: String((message as { batchContext?: { producerId?: unknown } }).batchContext?.producerId),
+              producerId: producerSession(message),
             });
           }
           return Promise.resolve();
@@ -94,4 +98,10 @@ export async function readWholeTopic(
     await consumer.disconnect();
   }
   return messages.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+}
+
+/** `<producer id>:<epoch>` of the record batch a message came in (kafkajs keeps it on the message). */
+function producerSession(message: object): string {
+  const context = (message as { batchContext?: { producerId?: unknown; producerEpoch?: unknown } }).batchContext;
+  return `${String(context?.producerId)}:${String(context?.producerEpoch)}`;
 }

@@ -26,6 +26,7 @@ export interface HistoryRebuildReport {
 
 /** Events written per statement. */
 const BATCH = 500;
+const PROGRESS_EVERY = 10_000;
 
 const COLUMNS = `customer_guid, version, counterparty_guid, event_id, type, occurred_at, actor_sub, actor_branch_guid, changes,
   account_guid, account_asset_code, account_asset_issuer`;
@@ -62,6 +63,7 @@ export async function rebuildHistory(dataSource: DataSource, kafka: Kafka, topic
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const report = { messages: 0, inserted: 0, repaired: 0, malformed: 0 };
+  let lastProgress = 0;
   const seen = new Set<string>();
   let pending: ProjectedEvent[] = [];
   const flush = async () => {
@@ -87,7 +89,13 @@ export async function rebuildHistory(dataSource: DataSource, kafka: Kafka, topic
     seen.add(key);
     pending.push(parsed.event);
     if (pending.length >= BATCH) await flush();
-  }, () => log(`history rebuild: read ${report.messages} messages`));
+  }, () => {
+    // A progress line at most every PROGRESS_EVERY messages: the topic may hold millions, and
+    // kafkajs hands them over in batches of a few hundred.
+    if (report.messages - lastProgress < PROGRESS_EVERY) return;
+    lastProgress = report.messages;
+    log(`history rebuild: read ${report.messages} messages`);
+  });
   if (!found) log(`history rebuild: the topic ${topic} does not exist; no events to read`);
   await flush();
   const scope = options.counterpartyGuid ? [options.counterpartyGuid] : [];
@@ -132,24 +140,30 @@ async function readTopic(
       await consumer.subscribe({ topic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`the topic was not read to its end within ${timeoutMs} ms`)), timeoutMs);
+        // The end is reached by offsets, not by messages: the relay writes in Kafka transactions,
+        // so a partition's last offset is a commit marker that no handler sees. This event
+        // follows every batch, marker-only batches included (kafkajs resolves their offsets).
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          const end = remaining.get(payload.partition);
+          if (end !== undefined && Number(payload.lastOffset) + 1 >= end) remaining.delete(payload.partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            setImmediate(resolve);
+          }
+        });
         consumer
           .run({
             eachBatchAutoResolve: false,
             eachBatch: async (payload) => {
               const { batch } = payload;
-              const end = remaining.get(batch.partition);
+              const end = remaining.get(batch.partition) ?? 0;
               for (const message of batch.messages) {
-                if (end === undefined || Number(message.offset) >= end) break;
+                if (Number(message.offset) >= end) break;
                 await each(message.value, message.headers?.ce_id?.toString());
                 payload.resolveOffset(message.offset);
-                if (Number(message.offset) === end - 1) remaining.delete(batch.partition);
               }
               progress();
               await payload.heartbeat();
-              if (remaining.size === 0) {
-                clearTimeout(timer);
-                setImmediate(resolve);
-              }
             },
           })
           .catch(reject);
