@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
-import { readTopicToEnd } from '../../apps/customer-service/src/kafka/read-to-end';
 
 /** One consumed message, as a consumer sees it (headers as UTF-8 strings). */
 export interface ConsumedMessage {
@@ -49,18 +48,55 @@ export async function readWholeTopic(
   topic: string,
   { timeoutMs = 30_000, brokers, connection }: { timeoutMs?: number; brokers?: string; connection?: Partial<KafkaConfig> } = {},
 ): Promise<ConsumedMessage[]> {
+  const kafka = testKafka(brokers, connection);
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const remaining = new Map(ends.filter((end) => Number(end.high) > 0).map((end) => [end.partition, Number(end.high)]));
   const messages: ConsumedMessage[] = [];
-  const found = await readTopicToEnd(testKafka(brokers, connection), topic, { groupPrefix: 'test-read', timeoutMs }, (message, partition) => {
-    messages.push({
-      partition,
-      offset: Number(message.offset),
-      key: String(message.key),
-      value: String(message.value),
-      headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
-      producerId: producerSession(message),
+  if (remaining.size === 0) return messages;
+
+  const consumer = kafka.consumer({ groupId: `test-read-${randomUUID()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`topic not read to its end within ${timeoutMs} ms`)), timeoutMs);
+      // The end is reached by offsets, not by messages: the relay writes in Kafka transactions,
+      // so a partition's last offset is a commit marker that no handler sees. This event follows
+      // every batch, marker-only batches included (kafkajs resolves their offsets itself).
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const end = remaining.get(payload.partition);
+        if (end !== undefined && Number(payload.lastOffset) + 1 >= end) remaining.delete(payload.partition);
+        if (remaining.size === 0) {
+          clearTimeout(timer);
+          // Once this batch handler has returned: disconnecting from inside it can leave a
+          // coordinator connection open.
+          setImmediate(resolve);
+        }
+      });
+      void consumer.run({
+        eachBatch: ({ batch }) => {
+          for (const message of batch.messages) {
+            const offset = Number(message.offset);
+            if (offset >= (remaining.get(batch.partition) ?? 0)) continue;
+            messages.push({
+              partition: batch.partition,
+              offset,
+              key: String(message.key),
+              value: String(message.value),
+              headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
+              producerId: producerSession(message),
+            });
+          }
+          return Promise.resolve();
+        },
+      });
     });
-  });
-  if (!found) throw new Error(`no topic ${topic}`);
+  } finally {
+    await consumer.stop();
+    await consumer.disconnect();
+  }
   return messages.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
 }
 

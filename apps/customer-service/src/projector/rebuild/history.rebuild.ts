@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { changedRows, queryRows } from '../../database/query-rows';
-import { readTopicToEnd } from '../../kafka/read-to-end';
 import { parseCustomerEvent, ProjectedEvent } from '../customer-event.parser';
 import { historyColumns } from '../history.writer';
 
@@ -75,9 +75,7 @@ export async function rebuildHistory(dataSource: DataSource, kafka: Kafka, topic
     report.inserted += inserted;
     report.repaired += rows.length - inserted;
   };
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  const found = await readTopicToEnd(kafka, topic, { groupPrefix: 'customer-service.history-rebuild', timeoutMs }, async ({ value, headers }) => {
-    const ceId = headers?.ce_id?.toString();
+  const found = await readTopic(kafka, topic, options.timeoutMs ?? 600_000, async (value, ceId) => {
     report.messages += 1;
     const parsed = parseCustomerEvent(value, ceId);
     if (!parsed.ok) {
@@ -114,4 +112,69 @@ export async function rebuildHistory(dataSource: DataSource, kafka: Kafka, topic
       `${result.repaired} repaired, ${result.removed} removed, ${result.malformed} not events`,
   );
   return result;
+}
+
+/**
+ * Every message of `topic` up to the end offsets it has now, partition by partition in offset
+ * order (so each customer's events in their order), through a consumer group of its own.
+ * False when there is no such topic.
+ */
+async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  timeoutMs: number,
+  each: (value: Buffer | null, ceId: string | undefined) => Promise<void>,
+  progress: () => void,
+): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = `customer-service.history-rebuild.${randomUUID()}`;
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return false;
+    const ends = await admin.fetchTopicOffsets(topic);
+    const remaining = new Map(ends.filter((end) => Number(end.high) > Number(end.low)).map((end) => [end.partition, Number(end.high)]));
+    if (remaining.size === 0) return true;
+    const consumer = kafka.consumer({ groupId });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the topic was not read to its end within ${timeoutMs} ms`)), timeoutMs);
+        // The end is reached by offsets, not by messages: the relay writes in Kafka transactions,
+        // so a partition's last offset is a commit marker that no handler sees. This event
+        // follows every batch, marker-only batches included (kafkajs resolves their offsets).
+        consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+          const end = remaining.get(payload.partition);
+          if (end !== undefined && Number(payload.lastOffset) + 1 >= end) remaining.delete(payload.partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            setImmediate(resolve);
+          }
+        });
+        consumer
+          .run({
+            eachBatchAutoResolve: false,
+            eachBatch: async (payload) => {
+              const { batch } = payload;
+              const end = remaining.get(batch.partition) ?? 0;
+              for (const message of batch.messages) {
+                if (Number(message.offset) >= end) break;
+                await each(message.value, message.headers?.ce_id?.toString());
+                payload.resolveOffset(message.offset);
+              }
+              progress();
+              await payload.heartbeat();
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.stop();
+      await consumer.disconnect();
+    }
+    return true;
+  } finally {
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
 }
