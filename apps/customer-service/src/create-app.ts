@@ -25,6 +25,9 @@ import { validationPipe } from './http/validation';
 export async function createApp(config: AppConfig, options: RuntimeOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // A request that reaches a kept-alive connection after close() began goes through the app
+    // (which answers it, or sheds it with 503 + Retry-After), not Fastify's raw 503 without one.
+    return503OnClosing: false,
     // The client address (the request gate's rate limit) from X-Forwarded-For only as configured.
     trustProxy: config.http.trustProxy,
     // URL builders of other stacks sometimes end a collection path with "/" (…/customers/).
