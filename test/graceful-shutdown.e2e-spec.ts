@@ -97,10 +97,12 @@ it(
       body: JSON.stringify({ asset_code: 'EURC', asset_issuer: ISSUER, login: `warm-${i}@example.com` }),
     }).then((response) => response.status)));
     expect(warm).toEqual(Array(8).fill(200));
-    // node:http rather than fetch: 'finish' says when a request has been written whole to its
-    // socket. SIGTERM goes once every request has been sent and the first one answered, so all
-    // 200 are at the server (a request still being sent when the listener closes never reached
-    // it: only a load balancer can spare it that).
+    // node:http rather than fetch: it says when a request's connection is established (the
+    // socket's 'connect': the server's kernel has accepted it into the listener's queue) and
+    // when the request has been handed whole to that socket ('finish', which on a connection
+    // still being set up fires before a byte has left). SIGTERM goes once every request is both
+    // and the first one is answered, so all 200 are at the server (a request still being sent
+    // when the listener closes never reached it: only a load balancer can spare it that).
     let sent = 0;
     let allSent!: () => void;
     const everyRequestSent = new Promise<void>((resolve) => (allSent = resolve));
@@ -128,7 +130,10 @@ it(
         });
         response.on('error', (error) => resolve({ login, status: 0, code: error.message, retryAfter: null }));
       });
-      request.on('finish', () => ++sent === IN_FLIGHT && allSent());
+      let pending = 2; // connected, and written whole
+      const progress = () => --pending === 0 && ++sent === IN_FLIGHT && allSent();
+      request.on('socket', (socket) => socket.once('connect', progress));
+      request.on('finish', progress);
       request.on('timeout', () => request.destroy(new Error('timeout')));
       request.on('error', (error: NodeJS.ErrnoException) => resolve({ login, status: 0, code: error.code ?? error.message, retryAfter: null }));
       request.end(body);
