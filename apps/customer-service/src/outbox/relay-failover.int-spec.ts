@@ -10,7 +10,7 @@ import { createScratchDatabase, ScratchDatabase } from '../../../../test/support
 // Relays as separate processes, so they can be killed -9. They hold the broker lock while they
 // run: a broker stopped by another test would falsify the takeover timing.
 const BATCH = 20;
-const TIMEOUT_MS = 180_000;
+const TIMEOUT_MS = 300_000;
 
 let scratch: ScratchDatabase;
 let db: Client;
