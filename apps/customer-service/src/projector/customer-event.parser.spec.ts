@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventJson, testCustomer } from '../../../../test/support/events';
+import { eventJson, testCustomer } from '@test/support/events';
 import { parseCustomerEvent } from './customer-event.parser';
 
 const counterparty = randomUUID();

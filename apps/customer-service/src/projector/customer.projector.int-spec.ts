@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Producer } from 'kafkajs';
-import { call, RunningApp, startApp } from '../../../../test/support/app';
-import { withDb } from '../../../../test/support/db';
-import { eventMessage, produce, testAccount, testCustomer, testKafka } from '../../../../test/support/events';
+import { call, RunningApp, startApp } from '@test/support/app';
+import { withDb } from '@test/support/db';
+import { eventMessage, produce, testAccount, testCustomer, testKafka } from '@test/support/events';
 import { TopicProvisioner } from '../kafka/topic-provisioner';
 
 /**
