@@ -31,7 +31,10 @@ const tier = (displayName, roots, testMatch, extra = {}) => ({
   testEnvironment: 'node',
   transform,
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@app/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1' },
+  moduleNameMapper: {
+    '^@app/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1',
+    '^@test/support/(.*)$': '<rootDir>/test/support/$1',
+  },
   ...extra,
 });
 

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const require = createRequire(import.meta.url);
-export const compiled = (file) => require(path.join(root, 'dist/apps/customer-service/src', file));
+/** A module of the compiled service (dist/), by its path under apps/customer-service/src. */
+export const compiled = (/** @type {string} */ file) => require(path.join(root, 'dist/apps/customer-service/src', file));
 
 /** The Stellar account that issues the benchmark's asset (EURC). */
 export const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
@@ -14,6 +15,8 @@ export const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7'
 /**
  * node-postgres options for `databaseUrl` made as the service makes them (database/pg-connection.ts):
  * DATABASE_SSLMODE and DATABASE_SSL_* of the environment apply to the benchmark's connections too.
+ * @param {string} databaseUrl
+ * @returns {import('pg').ClientConfig}
  */
 export function pgOptions(databaseUrl) {
   const { loadDatabaseConfig } = compiled('config/app-config.js');

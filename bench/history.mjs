@@ -20,8 +20,15 @@ const VARIANTS = {
 const PROJECTION_WAIT_MS = 60_000;
 
 /**
- * @param {object} run  what run.mjs provides: service, token, largest, options (seconds, historyRate), warmUpSeconds,
- *   quiesce, measure, log
+ * What run.mjs gives this scenario.
+ * @typedef {import('./open-loop.mjs').OpenLoadRun & {
+ *   service: { prefix: string, url: string }, token: string, largest: { guid: string },
+ *   options: { seconds: number, historyRate: number },
+ * }} HistoryRun
+ */
+
+/**
+ * @param {HistoryRun} run
  */
 export async function historyScenario(run) {
   const base = `${run.service.prefix}/counterparty/${run.largest.guid}/customers`;
@@ -44,15 +51,20 @@ export async function historyScenario(run) {
 }
 
 /** Creates a customer of the largest counterparty and updates it until it has HISTORY_VERSIONS versions; waits until its history holds them all. */
+/**
+ * @param {HistoryRun} run
+ * @param {string} base
+ * @returns {Promise<string>} its guid
+ */
 async function customerWithVersions(run, base) {
-  const url = (path) => new URL(`${base}${path}`, run.service.url);
+  const url = (/** @type {string} */ path) => new URL(`${base}${path}`, run.service.url);
   const headers = { authorization: run.token, 'content-type': 'application/json' };
   const created = await fetch(url(''), {
     method: 'POST', headers,
     body: JSON.stringify({ asset_code: 'EURC', asset_issuer: ISSUER, login: `history.${randomUUID()}@bench.example`, name: 'Ada', surname: 'Kowalska' }),
   });
   if (created.status !== 200) throw new Error(`history: create answered ${created.status}`);
-  const { customer_guid: customer } = await created.json();
+  const { customer_guid: customer } = /** @type {{ customer_guid: string }} */ (await created.json());
   run.log(`history: writing ${HISTORY_VERSIONS} versions of customer ${customer}`);
   for (let version = 2; version <= HISTORY_VERSIONS; version++) {
     // Each update changes something: the status always, the KYC level every fifth time.

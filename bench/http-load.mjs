@@ -5,11 +5,11 @@ import autocannon from 'autocannon';
 /**
  * @param {object} options
  * @param {string} options.baseUrl
- * @param {() => { method: string, path: string, headers?: object, body?: string }} options.next  builds one request
+ * @param {() => { method: string, path: string, headers?: Record<string, string>, body?: string }} options.next  builds one request
  * @param {number} options.connections
  * @param {number} options.seconds
  * @param {number} [options.rate]  requests per second over all connections (open-loop pacing)
- * @returns {Promise<{ requests: number, rps: number, p50Ms: number, p99Ms: number, maxMs: number, errors: number, non2xx: number, statuses: object }>}
+ * @returns {Promise<{ requests: number, rps: number, p50Ms: number, p99Ms: number, maxMs: number, errors: number, non2xx: number, statuses: Record<string, number> }>}
  */
 export async function httpLoad({ baseUrl, next, connections, seconds, rate }) {
   const result = await autocannon({
@@ -33,6 +33,10 @@ export async function httpLoad({ baseUrl, next, connections, seconds, rate }) {
   };
 }
 
+/**
+ * @param {import('autocannon').Request} request
+ * @returns {import('autocannon').Request}
+ */
 function withJsonHeaders(request) {
   return request.body === undefined ? request : { ...request, headers: { ...request.headers, 'content-type': 'application/json' } };
 }

@@ -9,24 +9,29 @@ const TICKS_PER_SECOND = 100; // USER_HZ; 100 on every Linux this runs on
 const PAGE_BYTES = 4096;
 const RSS_SAMPLE_MS = 250;
 
-/** utime, stime, cutime, cstime (clock ticks) and rss (bytes) of a process, or null when it is gone. */
+/**
+ * utime, stime, cutime, cstime (clock ticks) and rss (bytes) of a process, or null when it is gone.
+ * @param {number} pid
+ * @returns {{ ppid: number, utime: number, stime: number, cutime: number, cstime: number, rss: number } | null}
+ */
 function statOf(pid) {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces: split after its closing parenthesis.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const number = (field) => Number(fields[field - 3]);
+    const number = (/** @type {number} */ field) => Number(fields[field - 3]);
     return { ppid: number(4), utime: number(14), stime: number(15), cutime: number(16), cstime: number(17), rss: number(24) * PAGE_BYTES };
   } catch {
     return null;
   }
 }
 
-const ownTicks = (stat) => (stat ? stat.utime + stat.stime : 0);
+const ownTicks = (/** @type {ReturnType<typeof statOf>} */ stat) => (stat ? stat.utime + stat.stime : 0);
 
 /**
  * PostgreSQL's CPU so far: the postmaster, its live children, and (through the postmaster's
  * cutime/cstime) the children it has already reaped.
+ * @param {number} postmasterPid
  */
 function postgresTicks(postmasterPid) {
   const postmaster = statOf(postmasterPid);
@@ -40,7 +45,10 @@ function postgresTicks(postmasterPid) {
   return ticks;
 }
 
-/** CPU (from `stop()`, in % of one core) and peak RSS of one process while measuring. */
+/**
+ * CPU (from `stop()`, in % of one core) and peak RSS of one process while measuring.
+ * @param {number | undefined} pid
+ */
 function processMeter(pid) {
   const start = pid ? ownTicks(statOf(pid)) : 0;
   let peakRss = 0;
@@ -74,7 +82,7 @@ export function startMeasuring({ serverPid, workersPid, postmasterPid }) {
       clearInterval(timer);
       sample();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const pct = (ticks) => (ticks === null ? null : Math.round((ticks / TICKS_PER_SECOND / seconds) * 1000) / 10);
+      const pct = (/** @type {number | null} */ ticks) => (ticks === null ? null : Math.round((ticks / TICKS_PER_SECOND / seconds) * 1000) / 10);
       return {
         serverCpuPct: pct(server.cpuTicks()),
         serverRssMb: server.rssMb(),

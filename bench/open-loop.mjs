@@ -12,20 +12,34 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/** @typedef {{ path: string, headers?: Record<string, string> }} GetRequest */
+/**
+ * What run.mjs gives a scenario that measures an open-loop load.
+ * @typedef {object} OpenLoadRun
+ * @property {() => Promise<void>} quiesce  waits until the previous scenario's events are worked off
+ * @property {() => ReturnType<typeof import('./measure.mjs').startMeasuring>} measure
+ * @property {(line: string) => void} log
+ * @property {number} warmUpSeconds
+ * @property {{ seconds: number }} options
+ */
+
 /**
  * Sends `rate` requests per second for `seconds`, each at its scheduled time whether or not
  * earlier ones have been answered (one connection each when needed). Arrivals are a Poisson
  * process, as pgbench's `--rate` schedules them, so the service and its SQL limit see the same
  * arrival pattern. A request's latency runs from its scheduled time to the end of its reply, so
  * any delay in sending it (the generator itself falling behind) counts against it too.
- * @param {{ baseUrl: string, next: () => { path: string, headers?: object }, rate: number, seconds: number }} options
+ * @param {{ baseUrl: string, next: () => GetRequest, rate: number, seconds: number }} options
  * @returns {Promise<{ sent: number, completed: number, rate: number, p50Ms: number, p99Ms: number, maxMs: number,
- *   non2xx: number, errors: number, statuses: object, sendLagMaxMs: number, maxInFlight: number, firstBody: string | null }>}
+ *   non2xx: number, errors: number, statuses: Record<string, number>, sendLagMaxMs: number, maxInFlight: number, firstBody: string | null }>}
  */
 export async function openLoad({ baseUrl, next, rate, seconds }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  /** @type {number[]} */
   const latencies = [];
+  /** @type {Record<string, number>} */
   const statuses = {};
+  /** @type {[number, number, number, number, string | null]} */
   let [errors, inFlight, maxInFlight, sendLagMaxMs, firstBody] = [0, 0, 0, 0, null];
   const replies = [];
   const started = performance.now();
@@ -72,8 +86,9 @@ export async function openLoad({ baseUrl, next, rate, seconds }) {
 /**
  * A scenario's open-loop measurement: once the previous scenario's events are worked off, a
  * warm-up, then `--seconds` at `load.rate` with the processes' CPU and memory measured.
- * @param {object} run  run.mjs's helpers: quiesce, measure, log, warmUpSeconds, options.seconds
- * @returns {Promise<{ result: object, usage: object, firstBody: string | null }>}
+ * @param {OpenLoadRun} run  run.mjs's helpers
+ * @param {string} label
+ * @param {{ baseUrl: string, next: () => GetRequest, rate: number }} load
  */
 export async function measuredOpenLoad(run, label, load) {
   await run.quiesce();
@@ -85,18 +100,28 @@ export async function measuredOpenLoad(run, label, load) {
   return { result, usage: measuring.stop(), firstBody };
 }
 
-/** Exponential gaps: a Poisson process of `rate` per second. */
+/**
+ * Exponential gaps: a Poisson process of `rate` per second.
+ * @param {number} at
+ * @param {number} rate
+ */
 function nextArrival(at, rate) {
   return at - (Math.log(1 - Math.random()) * 1000) / rate;
 }
 
 /**
  * A client for one request at a time (walks, cursors): `get(path)` → { status, json, ms }, the
- * time running from sending the request to the end of its parsed reply.
+ * time running from sending the request to the end of its parsed reply (`json`: what the
+ * service answered, read by the caller as the endpoint's documented shape).
+ * @param {{ baseUrl: string, headers?: Record<string, string> }} options
  */
 export function jsonClient({ baseUrl, headers }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   return {
+    /**
+     * @param {string} path
+     * @returns {Promise<{ status: number, json: unknown, ms: number }>}
+     */
     async get(path) {
       const startedAt = performance.now();
       const { status, body } = await getText(agent, baseUrl, { path, headers });
@@ -107,12 +132,19 @@ export function jsonClient({ baseUrl, headers }) {
   };
 }
 
+/**
+ * @param {http.Agent} agent
+ * @param {string} baseUrl
+ * @param {GetRequest} request
+ * @returns {Promise<{ status: number, body: string }>}
+ */
 function getText(agent, baseUrl, { path, headers = {} }) {
   return new Promise((resolve, reject) => {
     const request = http.get(new URL(path, baseUrl), { agent, headers, timeout: REQUEST_TIMEOUT_MS }, (response) => {
+      /** @type {Buffer[]} */
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () => resolve({ status: /** @type {number} an http.get response has one */ (response.statusCode), body: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', reject);
     });
     request.on('timeout', () => request.destroy(new Error(`no reply in ${REQUEST_TIMEOUT_MS} ms`)));
@@ -120,10 +152,14 @@ function getText(agent, baseUrl, { path, headers = {} }) {
   });
 }
 
-/** The value at `share` of sorted `values` (nearest rank), in ms with two decimals; NaN when empty. */
+/**
+ * The value at `share` of sorted `values` (nearest rank), in ms with two decimals; NaN when empty.
+ * @param {readonly number[]} sorted
+ * @param {number} share
+ */
 export function percentile(sorted, share) {
   if (!sorted.length) return NaN;
   return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))]);
 }
 
-const round = (ms) => Math.round(ms * 100) / 100;
+const round = (/** @type {number} */ ms) => Math.round(ms * 100) / 100;

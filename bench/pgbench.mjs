@@ -20,12 +20,16 @@ export function findPgbench() {
  * `$1 … $n` of `text` become pgbench variables: `vary[n]` when the value changes per
  * transaction (set by a `\gset` query), else `:<prefix>n` bound once with -D to its value (arrays
  * in PostgreSQL's array syntax). A null value is written as NULL (pgbench cannot bind one).
+ * @param {{ text: string, values: readonly unknown[] }} statement  as the service passes it to node-postgres
+ * @param {string} prefix
+ * @param {Record<string, string>} [vary]  placeholder number → pgbench variable
  * @returns {{ sql: string, defines: Record<string, string> }}
  */
 export function asPgbench({ text, values }, prefix, vary = {}) {
+  /** @type {Record<string, string>} */
   const defines = {};
   const sql = text
-    .replace(/\$(\d+)/g, (_, n) => {
+    .replace(/\$(\d+)/g, (/** @type {string} */ _, /** @type {string} */ n) => {
       if (vary[n]) return `:${vary[n]}`;
       const value = values[Number(n) - 1];
       if (value === null || value === undefined) return 'NULL';
@@ -36,6 +40,7 @@ export function asPgbench({ text, values }, prefix, vary = {}) {
   return { sql, defines };
 }
 
+/** @param {unknown} value */
 function literal(value) {
   if (Array.isArray(value)) return `{${value.map((item) => `"${String(item).replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
   if (value instanceof Date) return value.toISOString();
@@ -50,6 +55,8 @@ function literal(value) {
  * and load; `scripts` then has each one's numbers (their defines must not share names).
  * @returns {Promise<{ transactions: number, tps: number, p50Ms: number, p99Ms: number, failed: number,
  *   scripts?: { transactions: number, tps: number, p50Ms: number, p99Ms: number, meanMs: number }[] }>}
+ * @param {{ binary: string, databaseUrl: string, script: string | string[], defines?: Record<string, string>, clients: number,
+ *   seconds: number, rate?: number, workDir: string }} options
  */
 export async function runPgbench({ binary, databaseUrl, script, defines = {}, clients, seconds, rate, workDir }) {
   rmSync(workDir, { recursive: true, force: true });
@@ -82,14 +89,24 @@ export async function runPgbench({ binary, databaseUrl, script, defines = {}, cl
   return { ...all, scripts: scripts.map((_, n) => latencyStats(transactions.filter(({ script: no }) => no === n).map(({ ms }) => ms), seconds)) };
 }
 
+/**
+ * @param {readonly number[]} latencies
+ * @param {number} seconds
+ */
 function latencyStats(latencies, seconds) {
   const sorted = [...latencies].sort((a, b) => a - b);
-  const round = (ms) => Math.round(ms * 100) / 100;
-  const at = (share) => (sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]) : NaN);
+  const round = (/** @type {number} */ ms) => Math.round(ms * 100) / 100;
+  const at = (/** @type {number} */ share) => (sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]) : NaN);
   const meanMs = sorted.length ? round(sorted.reduce((sum, ms) => sum + ms, 0) / sorted.length) : NaN;
   return { transactions: sorted.length, tps: Math.round(sorted.length / seconds), p50Ms: at(0.5), p99Ms: at(0.99), meanMs };
 }
 
+/**
+ * @param {string} binary
+ * @param {string[]} args
+ * @param {string} cwd
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ */
 function run(binary, args, cwd) {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });

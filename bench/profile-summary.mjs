@@ -11,9 +11,15 @@ if (positionals.length !== 1) {
   process.exit(2);
 }
 const top = Number(values.top);
-const profile = JSON.parse(readFileSync(positionals[0], 'utf8'));
+/**
+ * The parts of a V8 .cpuprofile read here.
+ * @typedef {{ id: number, callFrame: { functionName: string, url: string, lineNumber: number } }} ProfileNode
+ * @typedef {{ nodes: ProfileNode[], samples: number[], timeDeltas: number[] }} CpuProfile
+ */
+const profile = /** @type {CpuProfile} */ (JSON.parse(readFileSync(positionals[0], 'utf8')));
 
 // Self time per node: the sampling interval after each sample is charged to the node sampled.
+/** @type {Map<number, number>} */
 const selfUs = new Map();
 for (let i = 0; i < profile.samples.length; i++) {
   const delta = profile.timeDeltas[i + 1] ?? 0;
@@ -21,6 +27,7 @@ for (let i = 0; i < profile.samples.length; i++) {
 }
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
+/** @param {string} url */
 function packageOf(url) {
   if (!url) return '(native / V8)';
   if (url.startsWith('node:')) return 'node: internals';
@@ -29,7 +36,9 @@ function packageOf(url) {
   return url.includes('/dist/') || url.includes('/apps/') || url.includes('/libs/') || url.includes('/bench/') ? '(this repository)' : url;
 }
 
+/** @type {Map<string, number>} */
 const byPackage = new Map();
+/** @type {Map<string, number>} */
 const byFunction = new Map();
 for (const node of profile.nodes) {
   const us = selfUs.get(node.id) ?? 0;
@@ -41,8 +50,8 @@ for (const node of profile.nodes) {
   byFunction.set(name, (byFunction.get(name) ?? 0) + us);
 }
 
-const percent = (us) => `${((us / totalUs) * 100).toFixed(1).padStart(5)}%`;
-const show = (title, map) => {
+const percent = (/** @type {number} */ us) => `${((us / totalUs) * 100).toFixed(1).padStart(5)}%`;
+const show = (/** @type {string} */ title, /** @type {Map<string, number>} */ map) => {
   process.stdout.write(`\n${title}\n`);
   for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${percent(us)}  ${name}\n`);
 };

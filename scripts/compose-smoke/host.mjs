@@ -19,7 +19,7 @@ export function assertRoot() {
   }
 }
 
-const onPath = (name) => (process.env.PATH ?? '').split(':').some((dir) => existsSync(path.join(dir, name)));
+const onPath = (/** @type {string} */ name) => (process.env.PATH ?? '').split(':').some((dir) => existsSync(path.join(dir, name)));
 
 export async function ensurePackages() {
   const missing = [...new Set(Object.entries(PACKAGES).filter(([bin]) => !onPath(bin)).map(([, pkg]) => pkg))];
@@ -44,6 +44,7 @@ export function debianMirror() {
   return 'http://deb.debian.org/debian';
 }
 
+/** @param {string} dir */
 function listDir(dir) {
   try {
     return readdirSync(dir);
@@ -52,6 +53,7 @@ function listDir(dir) {
   }
 }
 
+/** @param {string} workDir */
 export async function ensureComposeV2(workDir) {
   const present = await run('docker', ['compose', 'version', '--short'], { allowFailure: true, quiet: true });
   if (present.code === 0) return `Docker Compose ${present.stdout.trim()}`;
@@ -71,7 +73,7 @@ export async function ensureComposeV2(workDir) {
   const deb = listDir(debDir).find((f) => f.endsWith('.deb'));
   const extracted = path.join(aptDir, 'extracted');
   rmSync(extracted, { recursive: true, force: true });
-  await run('dpkg-deb', ['-x', path.join(debDir, deb), extracted]);
+  await run('dpkg-deb', ['-x', path.join(debDir, /** @type {string} the download above made it */ (deb)), extracted]);
   mkdirSync(path.dirname(PLUGIN), { recursive: true });
   await run('install', ['-m', '0755', path.join(extracted, 'usr/libexec/docker/cli-plugins/docker-compose'), PLUGIN]);
   const version = (await run('docker', ['compose', 'version', '--short'], { quiet: true })).trim();
@@ -80,6 +82,7 @@ export async function ensureComposeV2(workDir) {
 
 /**
  * Uses the Docker daemon that answers; otherwise starts dockerd and returns how to stop it.
+ * @param {string} workDir
  * @returns {Promise<{ description: string, stop: () => Promise<void> }>}
  */
 export async function ensureDaemon(workDir) {

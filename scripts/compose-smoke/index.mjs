@@ -16,14 +16,16 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const workDir = path.join(root, '.local', 'compose-smoke');
 const COUNTERPARTY = '3f0c9a52-1c53-4a52-9d1e-2b6d0c7a9e11'; // the README's demo counterparty
 const SERVICES = ['postgres', 'kafka', 'customer-service'];
+/** @type {string[]} */
 const results = [];
-const check = (line) => { results.push(line); say(`  ✔ ${line}`); };
-const expect = (condition, message) => { if (!condition) throw new Error(message); };
+const check = (/** @type {string} */ line) => { results.push(line); say(`  ✔ ${line}`); };
+const expect = (/** @type {unknown} */ condition, /** @type {string} */ message) => { if (!condition) throw new Error(message); };
 
+/** @returns {Promise<number>} */
 async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -37,10 +39,31 @@ const composeEnv = { COMPOSE_PROJECT_NAME: 'customer-service-smoke', ...Object.f
 // The default path is the one under test: no secret from the caller's environment.
 delete process.env.AUTH_JWT_SECRET;
 delete process.env.AUTH_JWKS_URL;
-const compose = (args, options = {}) => run('docker', ['compose', ...args], { cwd: root, ...options, env: { ...composeEnv, ...options.env } });
+/** @typedef {import('./shell.mjs').RunOptions} RunOptions */
+/** @typedef {import('./shell.mjs').RunOutcome} RunOutcome */
+/**
+ * `docker compose` in the project's folder, with the smoke's project name and ports.
+ * @typedef {{
+ *   (args: string[], options: RunOptions & { allowFailure: true }): Promise<RunOutcome>;
+ *   (args: string[], options?: RunOptions & { allowFailure?: false }): Promise<string>;
+ * }} Compose
+ */
+const compose = /** @type {Compose} */ ((/** @type {string[]} */ args, /** @type {RunOptions} */ options = {}) => run('docker', ['compose', ...args], { cwd: root, ...options, env: { ...composeEnv, ...options.env } }));
 const api = `http://127.0.0.1:${ports.SERVICE_HOST_PORT}/api/v1/counterparty/${COUNTERPARTY}`;
 
-/** curl as in README.md; resolves with { status, body }. */
+/**
+ * An answer of the API as the smoke reads it (body: the parsed JSON, null when empty).
+ * @template [T=unknown]
+ * @typedef {{ status: number, body: T }} Reply
+ */
+/** @typedef {{ customer_guid: string, login: string }} CustomerBody */
+/** @typedef {{ customers: CustomerBody[], total: number }} ListBody */
+
+/**
+ * curl as in README.md; resolves with { status, body }.
+ * @param {string[]} args
+ * @returns {Promise<Reply>}
+ */
 async function curl(args) {
   const out = await run('curl', ['-s', '-o', '-', '-w', '\n%{http_code}', ...args], { quiet: true });
   const at = out.lastIndexOf('\n');
@@ -48,6 +71,7 @@ async function curl(args) {
   return { status: Number(out.slice(at + 1)), body: body ? JSON.parse(body) : null };
 }
 
+/** @returns {Promise<{ Service: string, State: string, Health: string, ExitCode: number }[]>} `docker compose ps` */
 async function containers() {
   const out = await compose(['ps', '-a', '--format', 'json'], { quiet: true });
   return out.split('\n').filter(Boolean).flatMap((line) => JSON.parse(line));
@@ -72,10 +96,15 @@ async function mintToken() {
   return (await compose(['exec', '-T', 'customer-service', 'node', 'scripts/token.mjs', '--counterparty', COUNTERPARTY], { quiet: true })).trim();
 }
 
+/** @param {string} service */
 async function containerId(service) {
   return (await compose(['ps', '-a', '-q', service], { quiet: true })).trim();
 }
 
+/**
+ * @param {string} service
+ * @param {string} format
+ */
 async function inspect(service, format) {
   return (await run('docker', ['inspect', '--format', format, await containerId(service)], { quiet: true })).trim();
 }
@@ -85,15 +114,16 @@ const createBody = JSON.stringify({
   login: 'ada@example.com', name: 'Ada', phone_number: '+44 20 7946 0958', balance_allowed: 1500.25,
 });
 
+/** @param {string} token */
 async function readmeFlow(token) {
-  const created = await curl(['-X', 'POST', `${api}/customers`, '-H', `authorization: Bearer ${token}`,
-    '-H', 'content-type: application/json', '-H', 'Idempotency-Key: onboarding-42', '-d', createBody]);
+  const created = /** @type {Reply<CustomerBody | null>} */ (await curl(['-X', 'POST', `${api}/customers`, '-H', `authorization: Bearer ${token}`,
+    '-H', 'content-type: application/json', '-H', 'Idempotency-Key: onboarding-42', '-d', createBody]));
   expect(created.status === 200 && created.body?.customer_guid, `create answered ${created.status}: ${JSON.stringify(created.body)}`);
-  const guid = created.body.customer_guid;
+  const guid = /** @type {CustomerBody} the expect above */ (created.body).customer_guid;
   check(`POST …/customers → 200, customer ${guid}`);
   // The list reads the read model, which the projector fills from Kafka: poll until it shows.
   const listed = await waitFor('the new customer in the list', async () => {
-    const list = await curl([`${api}/customers`, '-H', `authorization: Bearer ${token}`]);
+    const list = /** @type {Reply<ListBody>} */ (await curl([`${api}/customers`, '-H', `authorization: Bearer ${token}`]));
     expect(list.status === 200, `list answered ${list.status}`);
     return list.body.customers.some((c) => c.customer_guid === guid) ? list.body : { waiting: `total ${list.body.total}` };
   }, { timeoutMs: 60_000 });
@@ -104,13 +134,22 @@ async function readmeFlow(token) {
   return guid;
 }
 
+/**
+ * @param {string} guid
+ * @returns {Promise<{ headers: Record<string, string>, value: { customer_guid: string }, partition: number, offset: string }>} a line of `npm run events`
+ */
 async function readEvent(guid) {
   const out = await run('npm', ['run', '-s', 'events', '--', '--brokers', `localhost:${ports.KAFKA_HOST_PORT}`, '--key', guid, '--max', '1', '--timeout', '60s'], { cwd: root, quiet: true });
   return JSON.parse(out.trim().split('\n')[0]);
 }
 
+/**
+ * @param {string} guid
+ * @param {string} token
+ * @returns {Promise<Reply<CustomerBody>>}
+ */
 async function getCustomer(guid, token) {
-  return curl([`${api}/customers/${guid}`, '-H', `authorization: Bearer ${token}`]);
+  return /** @type {Promise<Reply<CustomerBody>>} */ (curl([`${api}/customers/${guid}`, '-H', `authorization: Bearer ${token}`]));
 }
 
 async function main() {
@@ -203,7 +242,7 @@ async function smoke() {
     expect(old.status === 401, `a token of the dropped secret answered ${old.status}`);
     const own = (await run('npm', ['run', '-s', 'token', '--', '--counterparty', COUNTERPARTY], { cwd: root, env: { AUTH_JWT_SECRET: secret }, quiet: true })).trim();
     const got = await getCustomer(guid, own);
-    const list = await curl([`${api}/customers`, '-H', `authorization: Bearer ${own}`]);
+    const list = /** @type {Reply<ListBody>} */ (await curl([`${api}/customers`, '-H', `authorization: Bearer ${own}`]));
     expect(got.status === 404 && list.status === 200 && list.body.total === 0, `after down -v: GET ${got.status}, list ${list.status} total ${list.body?.total}`);
     check('down -v + up: the customer is gone (404, list total 0); the old token is refused (401); an explicit AUTH_JWT_SECRET wins over the generated one');
   });

@@ -23,7 +23,10 @@ const STAND_INS = [
   { name: 'apache/kafka:3.9.2', dir: 'kafka', extra: () => [], prepare: kafkaContext },
 ];
 
-/** @returns {Promise<string[]>} one line per image: its name and where it came from */
+/**
+ * @param {string} workDir
+ * @returns {Promise<string[]>} one line per image: its name and where it came from
+ */
 export async function ensureStandIns(workDir) {
   const report = [];
   const needed = [];
@@ -60,6 +63,10 @@ export async function ensureStandIns(workDir) {
   return report;
 }
 
+/**
+ * @param {string} name
+ * @param {string} inputs
+ */
 async function imageState(name, inputs) {
   const inspected = await run('docker', ['image', 'inspect', '--format', '{{json .Config.Labels}}', name], { allowFailure: true, quiet: true });
   if (inspected.code !== 0) return 'missing';
@@ -69,13 +76,21 @@ async function imageState(name, inputs) {
 }
 
 /** `docker import` cannot label: a one-line build on top adds the inputs label. */
+/**
+ * @param {string} name
+ * @param {string} inputs
+ */
 async function labelImage(name, inputs) {
   await run('docker', ['build', '--label', `${LABEL}=${inputs}`, '-t', name, '-'], { input: `FROM ${name}\n`, env: { DOCKER_BUILDKIT: '0' } });
 }
 
+/**
+ * @param {string} dir
+ * @param {readonly string[]} extra
+ */
 function hashOf(dir, extra) {
   const hash = createHash('sha256');
-  const walk = (current) => {
+  const walk = (/** @type {string} */ current) => {
     for (const entry of readdirSync(current).sort()) {
       const file = path.join(current, entry);
       if (statSync(file).isDirectory()) walk(file);
@@ -88,6 +103,10 @@ function hashOf(dir, extra) {
 }
 
 /** The machine's own Node 20 binary and the npm release Node 20 bundles. */
+/**
+ * @param {string} context
+ * @param {string} workDir
+ */
 async function nodeContext(context, workDir) {
   if (process.versions.node.split('.')[0] !== '20') {
     throw new Error(`the node:20 stand-in is built from the running Node, which is ${process.version}; run the smoke with Node 20`);
@@ -121,8 +140,9 @@ async function nodeContext(context, workDir) {
 /** The CAs the host added to its trust store (Debian's place for local CAs), concatenated. */
 function hostExtraCas() {
   const dir = '/usr/local/share/ca-certificates';
+  /** @type {string[]} */
   const files = [];
-  const walk = (current) => {
+  const walk = (/** @type {string} */ current) => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       const file = path.join(current, entry.name);
       if (entry.isDirectory()) walk(file);
@@ -138,6 +158,7 @@ function hostExtraCas() {
 }
 
 /** Apache Kafka 3.9.2 and its tools from Maven Central (cached in ~/.m2 after the first run). */
+/** @param {string} context */
 async function kafkaContext(context) {
   say('  fetching Apache Kafka 3.9.2 jars from Maven Central (cached in ~/.m2 after the first run)');
   await run('mvn', ['-B', '-q', '-Dstyle.color=never', '-f', path.join(context, 'pom.xml'), `-Dkafka.libs.dir=${path.join(context, 'libs')}`, 'package']);

@@ -23,8 +23,11 @@ export async function unpublishedCount(db: Client): Promise<number> {
   return rows[0].n;
 }
 
-/** Polls `check` every 20 ms until it holds; throws after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+/**
+ * Polls `check` every 20 ms until it holds; throws after `timeoutMs`: a hang guard, generous
+ * because a wait may include starting a service process (ts-node: 25-36 s on a loaded machine).
+ */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

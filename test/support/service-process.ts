@@ -8,7 +8,10 @@ export interface ServiceProcess {
   pid: number;
   /** Everything it logged so far (JSON lines). */
   output(): string;
-  /** Resolves when a log line matches (rejects when the process exits first or after `timeoutMs`). */
+  /**
+   * Resolves when a log line matches (rejects when the process exits first or after `timeoutMs`,
+   * 120 s by default: a hang guard. ts-node starts the service in 25-36 s on a loaded machine).
+   */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<void>;
   kill(signal: NodeJS.Signals): void;
   /** Resolves with the exit code (null when a signal ended it). */
@@ -48,7 +51,7 @@ export function startServiceProcess(env: Record<string, string>, entry = 'apps/c
     kill: (signal) => {
       if (running) child.kill(signal);
     },
-    waitForLog: (pattern, timeoutMs = 30_000) =>
+    waitForLog: (pattern, timeoutMs = 120_000) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`no log line matching ${pattern} within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);
         const check = () => {

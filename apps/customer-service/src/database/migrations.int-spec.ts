@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { createScratchDatabase } from '../../../../test/support/scratch-database';
+import { createScratchDatabase } from '@test/support/scratch-database';
 import { loadDatabaseConfig } from '../config/app-config';
 import { MIGRATIONS } from './migration-list';
 import { UnicodeText1764748800000 } from './migrations/1764748800000-unicode-text';

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { withBrokerExclusive } from '../../../../test/support/broker-outage';
-import { checkDelivery, outboxEntries } from '../../../../test/support/delivery-check';
-import { createTopic, deleteTopic, readWholeTopic } from '../../../../test/support/kafka';
-import { appendVersion, unpublishedCount, waitFor } from '../../../../test/support/outbox-rows';
-import { killAll, ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
-import { createScratchDatabase, ScratchDatabase } from '../../../../test/support/scratch-database';
+import { withBrokerExclusive } from '@test/support/broker-outage';
+import { checkDelivery, outboxEntries } from '@test/support/delivery-check';
+import { createTopic, deleteTopic, readWholeTopic } from '@test/support/kafka';
+import { appendVersion, unpublishedCount, waitFor } from '@test/support/outbox-rows';
+import { killAll, ServiceProcess, startServiceProcess } from '@test/support/service-process';
+import { createScratchDatabase, ScratchDatabase } from '@test/support/scratch-database';
 
 // Relays as separate processes, so they can be killed -9. They hold the broker lock while they
 // run: a broker stopped by another test would falsify the takeover timing.
 const BATCH = 20;
-const TIMEOUT_MS = 180_000;
+const TIMEOUT_MS = 300_000;
 
 let scratch: ScratchDatabase;
 let db: Client;

@@ -1,6 +1,14 @@
+import {
+  CUSTOMER_ACCOUNT_OPENED_V1,
+  CUSTOMER_UPDATED_V1,
+  CustomerEventV1,
+  CustomerSnapshotV1,
+  decodeCustomerEventValue,
+  MalformedMessageError,
+  WalletAccountSnapshotV1,
+} from '@app/contracts';
 import { isLosslessNumber, parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
-import { guid, Problem } from '../fields/field-rules';
-import { Money } from '../fields/money';
+import { Checked, guid, integer, money, Problem, timestamp } from '../fields/field-rules';
 import { AccountRow, CustomerRow } from '../read-model/read-model.tables';
 
 /** What the projector needs of a customer event: its identity, the snapshot after it, and what the history keeps. */
@@ -20,186 +28,131 @@ export interface ProjectedEvent {
 
 export type ParseResult = { ok: true; event: ProjectedEvent } | { ok: false; reason: string };
 
-export const KNOWN_EVENT_TYPES = ['customer.created.v1', 'customer.updated.v1', 'customer.account_opened.v1'];
+/** projection_errors.reason is varchar(500): a longer reason would make recording it fail. */
+const REASON_MAX = 500;
+/** The read model's integer columns (version, kyc_level) are PostgreSQL `integer`. */
+const INT4_MAX = 2_147_483_647;
+/** customer_history.actor_sub is varchar(255); the contract bounds `sub` only below. */
+const ACTOR_SUB_MAX = 255;
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
-/** A problem with one field; the message names the field, never its value (it may be PII). */
+/** A problem with one field beyond the schema's; the message names the field, never its value (it may be PII). */
 class Malformed extends Error {}
 
-type Json = Record<string, unknown>;
-
 /**
- * Reads a message value (JSON, `libs/contracts` CustomerEventV1) losslessly: `balance_allowed`
- * keeps its exact digits. Anything that is not a well-formed event gives a reason instead of
- * throwing, so the projector can record it and move on.
+ * Reads a message value (JSON, `libs/contracts` CustomerEventV1) losslessly. The value is checked
+ * by the contract's kit ({@link decodeCustomerEventValue}: the JSON Schema of its type, and the
+ * snapshot agreeing with the event), then by what a schema cannot say: the `ce_id` header equals
+ * `event_id`, money has at most 7 decimals in its exact digits, integers fit the read model's
+ * columns, guids are canonical (stored lower case) and times are RFC 3339 that PostgreSQL and
+ * JavaScript read alike. Anything that is not a usable event gives a reason instead of
+ * throwing, so the projector can record it and move on; reasons name fields (JSON pointers)
+ * and rules, never values.
  */
 export function parseCustomerEvent(value: Buffer | string | null, ceId?: string): ParseResult {
   if (value === null || value.length === 0) return { ok: false, reason: 'empty message value' };
-  let payload: unknown;
+  let document: unknown;
   try {
-    payload = parseLossless(value.toString());
+    document = parseLossless(value.toString());
   } catch {
     return { ok: false, reason: 'value is not valid JSON' };
   }
   try {
-    return { ok: true, event: toEvent(payload, ceId) };
+    const { event, exact } = decodeCustomerEventValue(document);
+    if (ceId !== undefined && ceId !== event.event_id) throw new Malformed('ce_id header differs from event_id');
+    return { ok: true, event: toEvent(event, document as Lossless, exact.balance_allowed) };
   } catch (error) {
+    if (error instanceof MalformedMessageError) return { ok: false, reason: bounded(error.problems) };
     if (error instanceof Malformed) return { ok: false, reason: error.message };
     throw error;
   }
 }
 
-function toEvent(payload: unknown, ceId: string | undefined): ProjectedEvent {
-  const event = object(payload, 'value');
-  const eventId = uuid(event, 'event_id');
-  if (ceId !== undefined && ceId !== eventId) throw new Malformed('ce_id header differs from event_id');
-  const type = text(event, 'type', 128);
-  if (!KNOWN_EVENT_TYPES.includes(type)) throw new Malformed('type: unknown event type');
-  const occurredAt = timestamp(event, 'occurred_at');
-  const version = integer(event, 'version', 1);
-  const snapshot = object(event.customer, 'customer');
-  const accounts = list(snapshot.accounts, 'customer.accounts').map((item, i) => toAccount(item, `customer.accounts[${i}]`));
-  const customer = toCustomer(snapshot, accounts.length);
-  if (customer.customer_guid !== uuid(event, 'customer_guid')) throw new Malformed('customer.customer_guid differs from customer_guid');
-  if (customer.counterparty_guid !== uuid(event, 'counterparty_guid')) throw new Malformed('customer.counterparty_guid differs from counterparty_guid');
-  if (customer.version !== version) throw new Malformed('customer.version differs from version');
-  for (const account of accounts) {
-    if (account.customer_guid !== customer.customer_guid || account.counterparty_guid !== customer.counterparty_guid) {
-      throw new Malformed('customer.accounts: an account belongs to another customer');
-    }
-  }
-  return { eventId, type, occurredAt, customer, accounts, actor: toActor(event.actor), changes: toChanges(event, type), account: toOpened(event, type) };
+/** The event as lossless-json parsed it: numbers as their exact text, for what doubles cannot hold. */
+interface Lossless {
+  version: unknown;
+  customer: { kyc_level: unknown; version: unknown };
+  changes?: unknown;
 }
 
-function toActor(value: unknown): ProjectedEvent['actor'] {
-  const actor = object(value, 'actor');
-  const at = (field: string) => `actor.${field}`;
-  return { sub: text(actor, 'sub', 255, at), branchGuid: nullable(actor, 'branch_guid', at, () => uuid(actor, 'branch_guid', at)) };
-}
-
-/** An update's changes: field name → `{from, to}`, kept as exact JSON text for the history. */
-function toChanges(event: Json, type: string): string | null {
-  if (type !== 'customer.updated.v1') return null;
-  const changes = object(event.changes, 'changes');
-  for (const [field, change] of Object.entries(changes)) {
-    if (!/^[a-z_]{1,64}$/.test(field)) throw new Malformed('changes: a field name is not a snake_case name');
-    const entry = object(change, 'changes.<field>');
-    if (!('from' in entry) || !('to' in entry) || Object.keys(entry).length !== 2) throw new Malformed('changes.<field>: must be {from, to}');
-  }
-  return stringifyLossless(changes) ?? '{}';
-}
-
-function toOpened(event: Json, type: string): ProjectedEvent['account'] {
-  if (type !== 'customer.account_opened.v1') return null;
-  const account = object(event.account, 'account');
-  const at = (field: string) => `account.${field}`;
+function toEvent(event: CustomerEventV1, lossless: Lossless, balance: string): ProjectedEvent {
+  const accounts = event.customer.accounts.map((account, i) => toAccount(account, `/customer/accounts/${i}`));
   return {
-    guid: uuid(account, 'wallet_account_guid', at),
-    assetCode: text(account, 'asset_code', 12, at),
-    assetIssuer: text(account, 'asset_issuer', 56, at),
+    eventId: id(event.event_id, '/event_id'),
+    type: event.type,
+    occurredAt: time(event.occurred_at, '/occurred_at'),
+    customer: toCustomer(event.customer, lossless.customer, balance, accounts.length),
+    accounts,
+    actor: {
+      sub: check(event.actor.sub, '/actor/sub', (sub) => ([...sub].length <= ACTOR_SUB_MAX ? sub : new Problem(`must be at most ${ACTOR_SUB_MAX} characters`))),
+      branchGuid: nullable(event.actor.branch_guid, (branch) => id(branch, '/actor/branch_guid')),
+    },
+    changes: event.type === CUSTOMER_UPDATED_V1 ? (stringifyLossless(lossless.changes) ?? '{}') : null,
+    account: event.type === CUSTOMER_ACCOUNT_OPENED_V1
+      ? { guid: id(event.account.wallet_account_guid, '/account/wallet_account_guid'), assetCode: event.account.asset_code, assetIssuer: event.account.asset_issuer }
+      : null,
   };
 }
 
-function toCustomer(c: Json, accountsTotal: number): CustomerRow {
-  const at = (field: string) => `customer.${field}`;
+function toCustomer(c: CustomerSnapshotV1, lossless: Lossless['customer'], balance: string, accountsTotal: number): CustomerRow {
+  const { accounts: _accounts, ...fields } = c;
   return {
-    customer_guid: uuid(c, 'customer_guid', at),
-    counterparty_guid: uuid(c, 'counterparty_guid', at),
-    login: nullable(c, 'login', at, () => text(c, 'login', 255, at)),
-    name: nullable(c, 'name', at, () => text(c, 'name', 255, at)),
-    surname: nullable(c, 'surname', at, () => text(c, 'surname', 255, at)),
-    paternal_name: nullable(c, 'paternal_name', at, () => text(c, 'paternal_name', 255, at)),
-    phone_number: nullable(c, 'phone_number', at, () => text(c, 'phone_number', 20, at)),
-    kyc_level: integer(c, 'kyc_level', 0, at),
-    is_disabled: boolean(c, 'is_disabled', at),
-    balance_allowed: money(c, 'balance_allowed', at),
-    balance_asset_code: nullable(c, 'balance_asset_code', at, () => text(c, 'balance_asset_code', 12, at)),
-    balance_asset_issuer: nullable(c, 'balance_asset_issuer', at, () => text(c, 'balance_asset_issuer', 56, at)),
-    branch_guid: nullable(c, 'branch_guid', at, () => uuid(c, 'branch_guid', at)),
-    segment: nullable(c, 'segment', at, () => text(c, 'segment', 2, at)),
-    status: nullable(c, 'status', at, () => text(c, 'status', 64, at)),
+    ...fields,
+    customer_guid: id(c.customer_guid, '/customer/customer_guid'),
+    counterparty_guid: id(c.counterparty_guid, '/customer/counterparty_guid'),
+    kyc_level: int4(lossless.kyc_level, '/customer/kyc_level', 0),
+    balance_allowed: check(balance, '/customer/balance_allowed', (raw) => {
+      const parsed = money(raw);
+      return parsed instanceof Problem ? parsed : parsed.toString();
+    }),
+    branch_guid: nullable(c.branch_guid, (branch) => id(branch, '/customer/branch_guid')),
     accounts_total: accountsTotal,
-    version: integer(c, 'version', 1, at),
-    created_at: timestamp(c, 'created_at', at),
-    updated_at: timestamp(c, 'updated_at', at),
+    version: int4(lossless.version, '/customer/version', 1),
+    created_at: time(c.created_at, '/customer/created_at'),
+    updated_at: time(c.updated_at, '/customer/updated_at'),
   };
 }
 
-function toAccount(item: unknown, path: string): AccountRow {
-  const a = object(item, path);
-  const at = (field: string) => `${path}.${field}`;
+function toAccount(a: WalletAccountSnapshotV1, path: string): AccountRow {
   return {
-    wallet_account_guid: uuid(a, 'wallet_account_guid', at),
-    customer_guid: uuid(a, 'customer_guid', at),
-    counterparty_guid: uuid(a, 'counterparty_guid', at),
-    iban: nullable(a, 'iban', at, () => text(a, 'iban', 34, at)),
-    asset_code: text(a, 'asset_code', 12, at),
-    asset_issuer: text(a, 'asset_issuer', 56, at),
-    activated: boolean(a, 'activated', at),
-    registered: boolean(a, 'registered', at),
-    blocked: boolean(a, 'blocked', at),
-    type: text(a, 'type', 16, at),
-    created_at: timestamp(a, 'created_at', at),
-    updated_at: timestamp(a, 'updated_at', at),
+    ...a,
+    wallet_account_guid: id(a.wallet_account_guid, `${path}/wallet_account_guid`),
+    customer_guid: id(a.customer_guid, `${path}/customer_guid`),
+    counterparty_guid: id(a.counterparty_guid, `${path}/counterparty_guid`),
+    created_at: time(a.created_at, `${path}/created_at`),
+    updated_at: time(a.updated_at, `${path}/updated_at`),
   };
 }
 
-const self = (field: string) => field;
-
-function object(value: unknown, path: string): Json {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Malformed(`${path}: must be an object`);
-  return value as Json;
-}
-
-function list(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw new Malformed(`${path}: must be an array`);
-  return value;
-}
-
-function nullable<T>(o: Json, field: string, at: (f: string) => string, read: () => T): T | null {
-  if (!(field in o)) throw new Malformed(`${at(field)}: is missing`);
-  return o[field] === null ? null : read();
-}
-
-function text(o: Json, field: string, max: number, at = self): string {
-  const value = o[field];
-  if (typeof value !== 'string' || value.length === 0) throw new Malformed(`${at(field)}: must be a non-empty string`);
-  if ([...value].length > max) throw new Malformed(`${at(field)}: must be at most ${max} characters`);
-  return value;
-}
-
-function uuid(o: Json, field: string, at = self): string {
-  const value = o[field];
-  const checked = typeof value === 'string' ? guid(value) : new Problem('must be a UUID');
-  if (checked instanceof Problem) throw new Malformed(`${at(field)}: ${checked.message}`);
+function check<T>(raw: string, path: string, rule: (raw: string) => Checked<T>): T {
+  const checked = rule(raw);
+  if (checked instanceof Problem) throw new Malformed(`${path} ${checked.message}`);
   return checked;
 }
 
-function boolean(o: Json, field: string, at = self): boolean {
-  const value = o[field];
-  if (typeof value !== 'boolean') throw new Malformed(`${at(field)}: must be a boolean`);
-  return value;
+function nullable<T>(value: string | null, read: (value: string) => T): T | null {
+  return value === null ? null : read(value);
 }
 
-function integer(o: Json, field: string, min: number, at = self): number {
-  const value = o[field];
-  const number = isLosslessNumber(value) && /^\d{1,10}$/.test(value.value) ? Number(value.value) : NaN;
-  if (!(number >= min && number <= 2_147_483_647)) throw new Malformed(`${at(field)}: must be an integer from ${min}`);
-  return number;
+/** A guid in its canonical 36-character form, lower case (the schema's `uuid` format also takes `urn:uuid:` and upper case). */
+function id(value: string, path: string): string {
+  return check(value, path, guid);
 }
 
-function money(o: Json, field: string, at = self): string {
-  const value = o[field];
-  const parsed = isLosslessNumber(value) ? Money.parse(value.value) : 'must be a number';
-  if (typeof parsed === 'string') throw new Malformed(`${at(field)}: ${parsed}`);
-  return parsed.toString();
+/** An RFC 3339 date-time with an `hh:mm` offset and no leap second (the schema's format takes `+01`, `+0100` and `:60`). */
+function time(value: string, path: string): string {
+  return check(value, path, (raw) => {
+    const instant = timestamp(raw);
+    return instant instanceof Problem ? instant : raw;
+  });
 }
 
-function timestamp(o: Json, field: string, at = self): string {
-  const value = o[field];
-  if (typeof value !== 'string' || !RFC3339.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new Malformed(`${at(field)}: must be an RFC 3339 timestamp`);
-  }
-  return value;
+/** An integer in plain digits (not `1.0` or `1e0`) that fits an `integer` column. */
+function int4(value: unknown, path: string, min: number): number {
+  return check(isLosslessNumber(value) ? value.value : '', path, integer(min, INT4_MAX));
+}
+
+/** The kit's problems, cut to fit the reason column (they hold field paths and rules, never values). */
+function bounded(problems: readonly string[]): string {
+  const reason = problems.join('; ');
+  return reason.length <= REASON_MAX ? reason : `${reason.slice(0, REASON_MAX - 3)}...`;
 }

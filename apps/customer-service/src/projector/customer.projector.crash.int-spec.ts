@@ -1,13 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { RunningApp, startApp } from '../../../../test/support/app';
-import { withDb } from '../../../../test/support/db';
-import { migratedDataSource } from '../../../../test/support/schema';
-import { createTopic, eventMessage, produce, TestCustomer, testAccount, testCustomer, testKafka } from '../../../../test/support/events';
+import { RunningApp, startApp } from '@test/support/app';
+import { withDb } from '@test/support/db';
+import { migratedDataSource } from '@test/support/schema';
+import { createTopic, eventMessage, produce, TestCustomer, testAccount, testCustomer, testKafka } from '@test/support/events';
 import { DERIVED_ACCOUNTS, DERIVED_CUSTOMERS } from './rebuild/read-model.rebuild';
 import { ACCOUNT_COLUMNS, CUSTOMER_COLUMNS } from '../read-model/read-model.tables';
-import { REPO_ROOT } from '../../../../test/support/repo-root';
+import { REPO_ROOT } from '@test/support/repo-root';
 
 const CUSTOMERS = 300;
 

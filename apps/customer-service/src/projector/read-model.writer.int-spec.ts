@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { withDb } from '../../../../test/support/db';
-import { eventMessage, testAccount, TestCustomer, testCustomer } from '../../../../test/support/events';
-import { migratedDataSource } from '../../../../test/support/schema';
+import { withDb } from '@test/support/db';
+import { eventMessage, testAccount, TestCustomer, testCustomer } from '@test/support/events';
+import { migratedDataSource } from '@test/support/schema';
 import { parseCustomerEvent, ProjectedEvent } from './customer-event.parser';
 import { ApplyOutcome } from './apply-outcome';
 import { ReadModelWriter, WRITER_SQL } from './read-model.writer';

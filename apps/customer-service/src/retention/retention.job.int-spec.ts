@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { createScratchDatabase, ScratchDatabase } from '../../../../test/support/scratch-database';
+import { createScratchDatabase, ScratchDatabase } from '@test/support/scratch-database';
 import { loadConfig } from '../config/app-config';
 import { typeOrmOptions } from '../database/typeorm-options';
 import { RetentionJob } from './retention.job';

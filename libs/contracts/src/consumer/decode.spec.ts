@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decodeCustomerEvent, decodeCustomerSnapshot, isNewer, KafkaMessageLike, MalformedMessageError, MalformedReason } from '../index';
+import { decodeCustomerEvent, decodeCustomerEventValue, decodeCustomerSnapshot, isNewer, KafkaMessageLike, MalformedMessageError, MalformedReason } from '../index';
 
 const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
 const customerGuid = randomUUID();
@@ -86,6 +86,33 @@ describe('decodeCustomerEvent', () => {
     })();
     expect(error?.problems.join(' ')).toContain('/customer/phone_number');
     expect(error?.message).not.toContain('secret');
+  });
+});
+
+describe('decodeCustomerEventValue', () => {
+  const problemsOf = (document: unknown) => {
+    try {
+      decodeCustomerEventValue(document);
+    } catch (error) {
+      if (error instanceof MalformedMessageError) return { reason: error.reason, problems: error.problems };
+      throw error;
+    }
+    return undefined;
+  };
+
+  it('checks a value without headers against the schema of its own type', () => {
+    const { event } = decodeCustomerEventValue(JSON.parse(eventJson()));
+    expect(event.type).toBe('customer.updated.v1');
+    const created = { ...(JSON.parse(eventJson()) as Record<string, unknown>), type: 'customer.created.v1' };
+    expect(problemsOf(created)).toEqual({ reason: 'SCHEMA_VIOLATION', problems: ['/ must NOT have additional properties'] });
+    expect(problemsOf({ ...created, type: 'customer.deleted.v1' })).toEqual({ reason: 'SCHEMA_VIOLATION', problems: ['/type must be a customer event type'] });
+    expect(problemsOf('customer.created.v1')).toEqual({ reason: 'SCHEMA_VIOLATION', problems: ['/ must be object'] });
+  });
+
+  it('refuses a value whose snapshot is of another version', () => {
+    expect(problemsOf(JSON.parse(eventJson().replace('"version": 2,', '"version": 3,')))).toEqual({
+      reason: 'INCONSISTENT', problems: ['version differs from customer.version'],
+    });
   });
 });
 

@@ -61,12 +61,38 @@ export function decodeCustomerEvent(message: KafkaMessageLike): DecodedEvent {
     value.event_id !== headers.ce_id && 'ce_id differs from event_id',
     value.type !== headers.ce_type && 'ce_type differs from type',
     ...sameCustomer(message, headers, value.customer),
-    value.customer_guid !== value.customer.customer_guid && 'customer_guid differs from customer.customer_guid',
-    value.counterparty_guid !== value.customer.counterparty_guid && 'counterparty_guid differs from customer.counterparty_guid',
-    value.version !== value.customer.version && 'version differs from customer.version',
+    ...selfConsistent(value),
   ];
   inconsistentIf(mismatches);
   return { event: value, headers, exact };
+}
+
+/** A customer event's value read apart from its message: the event and its exact numbers. */
+export interface DecodedEventValue {
+  event: CustomerEventV1;
+  /** Exact numbers of `event.customer`, when the document was parsed losslessly (lossless-json). */
+  exact: ExactNumbers;
+}
+
+/**
+ * The value of a customer event on its own, already parsed as JSON (with lossless-json, to keep
+ * exact numbers; `JSON.parse` works too): validated against the JSON Schema of its own `type` and
+ * checked against itself (the snapshot is of the event's customer, counterparty and version; the
+ * accounts are that customer's). For a reader that has the value without the contract's headers,
+ * e.g. a rebuild from stored values; a consumer of the topic uses {@link decodeCustomerEvent}.
+ * @throws MalformedMessageError (`SCHEMA_VIOLATION` or `INCONSISTENT`)
+ */
+export function decodeCustomerEventValue(document: unknown): DecodedEventValue {
+  const value = toPlain(document);
+  const type = isObject(value) ? value.type : undefined;
+  const validate = typeof type === 'string' ? eventValue.get(type) : undefined;
+  if (validate === undefined) {
+    throw new MalformedMessageError('SCHEMA_VIOLATION', [isObject(value) ? '/type must be a customer event type' : '/ must be object']);
+  }
+  if (!validate(value)) throw new MalformedMessageError('SCHEMA_VIOLATION', describe(validate.errors));
+  const event = value as CustomerEventV1;
+  inconsistentIf(selfConsistent(event));
+  return { event, exact: { balance_allowed: balanceText(document) } };
 }
 
 /**
@@ -76,7 +102,7 @@ export function decodeCustomerEvent(message: KafkaMessageLike): DecodedEvent {
 export function decodeCustomerSnapshot(message: KafkaMessageLike): DecodedSnapshot {
   const headers = validHeaders<CustomerSnapshotHeadersV1>(message, snapshotHeaders);
   const { value, exact } = validValue<CustomerSnapshotV1>(message, snapshotValue);
-  inconsistentIf(sameCustomer(message, headers, value));
+  inconsistentIf([...sameCustomer(message, headers, value), ownAccounts(value)]);
   return { snapshot: value, headers, exact };
 }
 
@@ -85,9 +111,26 @@ function sameCustomer(message: KafkaMessageLike, headers: { ce_subject: string }
   return [
     key !== customer.customer_guid && 'the message key differs from the customer guid',
     headers.ce_subject !== customer.customer_guid && 'ce_subject differs from the customer guid',
-    customer.accounts.some((a) => a.customer_guid !== customer.customer_guid || a.counterparty_guid !== customer.counterparty_guid) &&
-      'an account belongs to another customer',
   ];
+}
+
+/** What an event's value says twice must agree: the snapshot is of the event's customer and version. */
+function selfConsistent(value: CustomerEventV1) {
+  return [
+    value.customer_guid !== value.customer.customer_guid && 'customer_guid differs from customer.customer_guid',
+    value.counterparty_guid !== value.customer.counterparty_guid && 'counterparty_guid differs from customer.counterparty_guid',
+    value.version !== value.customer.version && 'version differs from customer.version',
+    ownAccounts(value.customer),
+  ];
+}
+
+function ownAccounts(customer: CustomerSnapshotV1): string | false {
+  const foreign = customer.accounts.some((a) => a.customer_guid !== customer.customer_guid || a.counterparty_guid !== customer.counterparty_guid);
+  return foreign && 'an account belongs to another customer';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function inconsistentIf(mismatches: (string | false)[]): void {

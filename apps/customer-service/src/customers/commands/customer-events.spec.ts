@@ -1,5 +1,5 @@
-import { valueErrors } from '../../../../../test/support/event-contract';
-import { ReadBackEvent } from '../../../../../test/support/events';
+import { valueErrors } from '@test/support/event-contract';
+import { ReadBackEvent } from '@test/support/events';
 import { toOutboxMessages } from './customer-events';
 import { Customer, CustomerProfile } from '../domain/customer';
 import { Money } from '../../fields/money';

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { withDb } from '../../../../../test/support/db';
-import { migratedDataSource } from '../../../../../test/support/schema';
+import { withDb } from '@test/support/db';
+import { migratedDataSource } from '@test/support/schema';
 import { customerListSql } from '../../customers/queries/find-customers/customer-list.sql';
 import { rebuildReadModel } from './read-model.rebuild';
-import { REPO_ROOT } from '../../../../../test/support/repo-root';
+import { REPO_ROOT } from '@test/support/repo-root';
 
 /**
  * `npm test` rebuilds 5,000 customers; the issue's 100,000 is the same test with

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { migratedDataSource } from '../../../../../../test/support/schema';
+import { migratedDataSource } from '@test/support/schema';
 import { CustomerListFilter, Ordering, ORDERINGS } from './customer-list.params';
 import { ListPosition } from '../../../http/list-cursor';
 import { customerListSql } from './customer-list.sql';
