@@ -6,8 +6,10 @@ import { withDb } from './support/db';
 import { ReadBackEvent } from './support/events';
 
 let service: RunningApp;
+/** Small, so the limit is reached in a test (the default is 100). */
+const MAX_ACCOUNTS = 5;
 beforeAll(async () => {
-  service = await startApp({ ROLES: 'api' });
+  service = await startApp({ ROLES: 'api', MAX_ACCOUNTS_PER_CUSTOMER: String(MAX_ACCOUNTS) });
 });
 afterAll(async () => {
   await service?.close();
@@ -212,6 +214,25 @@ describe('POST /counterparty/{c}/customers/{customer_guid}/accounts', () => {
     const reply = await call<OpenedAccountResponse>('POST', `${customersUrl(counterparty)}/${customer_guid}/accounts`);
     expect(reply.status).toBe(200);
     expect(reply.json.iban).toBeNull();
+  });
+
+  it('refuses accounts beyond MAX_ACCOUNTS_PER_CUSTOMER with 409 ACCOUNT_LIMIT_REACHED, also under 12 concurrent opens', async () => {
+    const counterparty = newCounterparty();
+    const { customer_guid } = await createCustomer(counterparty);
+    const url = `${customersUrl(counterparty)}/${customer_guid}/accounts`;
+    // The customer row lock serialises them: exactly MAX_ACCOUNTS - 1 pass the check.
+    const replies = await Promise.all(Array.from({ length: 12 }, () => call<ErrorBodyDto>('POST', url, {})));
+    const statuses = replies.map((reply) => reply.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(MAX_ACCOUNTS - 1);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(12 - (MAX_ACCOUNTS - 1));
+    const refused = replies.find((reply) => reply.status === 409)!.json;
+    expect(refused).toMatchObject({ code: 'ACCOUNT_LIMIT_REACHED', details: [{ field: 'accounts', message: `at most ${MAX_ACCOUNTS} per customer` }] });
+    // Nothing half-written: MAX_ACCOUNTS accounts, one event per version, the last one carrying them all.
+    const events = await outboxFor(customer_guid);
+    expect(events.map((event) => event.payload.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(events[4].payload.customer.accounts).toHaveLength(MAX_ACCOUNTS);
+    const accounts = await withDb(async (db) => (await db.query('SELECT 1 FROM wallet_accounts WHERE customer_guid = $1', [customer_guid])).rowCount);
+    expect(accounts).toBe(MAX_ACCOUNTS);
   });
 
   it('replays with an Idempotency-Key instead of opening twice', async () => {

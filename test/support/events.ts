@@ -84,6 +84,13 @@ export async function createTopic(kafka: Kafka, topic: string, numPartitions = 1
   }
 }
 
+/** An idempotent producer, connected, for writing test events in order (one request in flight). */
+export async function connectedProducer(kafka: Kafka = testKafka()): Promise<Producer> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  return producer;
+}
+
 export async function produce(producer: Producer, topic: string, messages: (TestMessage | { key: string; value: string; headers?: Record<string, string> })[]): Promise<void> {
   for (let i = 0; i < messages.length; i += 500) {
     await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });

@@ -71,6 +71,8 @@ describe('loadConfig', () => {
     [{ DATABASE_POOL_QUERIES: '0' }, 'DATABASE_POOL_QUERIES'],
     [{ DATABASE_QUERY_TIMEOUT_MS: '50' }, 'DATABASE_QUERY_TIMEOUT_MS'],
     [{ LISTS_PER_COUNTERPARTY: '0' }, 'LISTS_PER_COUNTERPARTY'],
+    [{ MAX_ACCOUNTS_PER_CUSTOMER: '0' }, 'MAX_ACCOUNTS_PER_CUSTOMER'],
+    [{ MAX_ACCOUNTS_PER_CUSTOMER: '1001' }, 'MAX_ACCOUNTS_PER_CUSTOMER'],
   ])('rejects %p with one line naming the setting', (override, expected) => {
     const message = checkEnvironment({ ...base, ...override });
     expect(message).toContain(expected);

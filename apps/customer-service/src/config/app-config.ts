@@ -25,6 +25,7 @@ export class AppConfig {
   readonly http!: HttpConfig;
   readonly projector!: ProjectorConfig;
   readonly queries!: QueriesConfig;
+  readonly commands!: CommandsConfig;
   readonly relay!: RelayConfig;
   readonly retention!: RetentionConfig;
   // Observability: the management listener, the readiness monitors, traces, log format.
@@ -125,6 +126,16 @@ export interface QueriesConfig {
   listsPerCounterparty: number;
 }
 
+/** The write side's HTTP commands. */
+export interface CommandsConfig {
+  /**
+   * Wallet accounts one customer may have; opening one more is refused (409
+   * ACCOUNT_LIMIT_REACHED). Every event carries the whole customer, so this bounds an event's
+   * size: ≤ 1000 keeps it well under Kafka's default 1 MB message limit (docs/failure-modes.md).
+   */
+  maxAccountsPerCustomer: number;
+}
+
 /** The outbox relay role (DESIGN §4, ADR 1) and the outbox health check. */
 export interface RelayConfig {
   /** Fallback poll when no NOTIFY arrives (lost notification, reconnect). */
@@ -208,6 +219,9 @@ export function loadConfig(env: Env): AppConfig {
     queries: {
       minVersionWaitMs: integer(env, 'MIN_VERSION_WAIT_MS', 3000, 0, 30_000),
       listsPerCounterparty: integer(env, 'LISTS_PER_COUNTERPARTY', 2, 1, 1000),
+    },
+    commands: {
+      maxAccountsPerCustomer: integer(env, 'MAX_ACCOUNTS_PER_CUSTOMER', 100, 1, 1000),
     },
     relay: {
       pollIntervalMs: integer(env, 'OUTBOX_POLL_INTERVAL_MS', 1000, 10, 60_000),

@@ -35,3 +35,10 @@ export class IbanTakenError extends CustomerError {
     super('Another wallet account of this counterparty already has this IBAN.');
   }
 }
+
+/** The customer already has as many wallet accounts as MAX_ACCOUNTS_PER_CUSTOMER allows. */
+export class AccountLimitError extends CustomerError {
+  constructor(readonly limit: number) {
+    super(`The customer already has the maximum of ${limit} wallet accounts.`);
+  }
+}

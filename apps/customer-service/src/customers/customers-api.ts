@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../http/api-error';
 import { sendError } from '../http/error-body.filter';
-import { CustomerError, CustomerNotFoundError, CustomerRuleError, IbanTakenError, LoginTakenError, VersionMismatchError } from './customer-errors';
+import { AccountLimitError, CustomerError, CustomerNotFoundError, CustomerRuleError, IbanTakenError, LoginTakenError, VersionMismatchError } from './customer-errors';
 
 /**
  * A controller of the customers module (commands and queries alike): its base path, its
@@ -18,6 +18,7 @@ export function apiErrorOf(error: CustomerError): ApiError {
   if (error instanceof VersionMismatchError) return new ApiError(HttpStatus.PRECONDITION_FAILED, 'VERSION_MISMATCH', error.message);
   if (error instanceof LoginTakenError) return new ApiError(HttpStatus.CONFLICT, 'LOGIN_TAKEN', error.message, [{ field: 'login', message: 'is taken' }]);
   if (error instanceof IbanTakenError) return new ApiError(HttpStatus.CONFLICT, 'IBAN_TAKEN', error.message, [{ field: 'iban', message: 'is taken' }]);
+  if (error instanceof AccountLimitError) return new ApiError(HttpStatus.CONFLICT, 'ACCOUNT_LIMIT_REACHED', error.message, [{ field: 'accounts', message: `at most ${error.limit} per customer` }]);
   const field = error instanceof CustomerRuleError ? error.field : 'body';
   return ApiError.badRequest('Request is invalid.', [{ field, message: error.message }]);
 }

@@ -8,6 +8,8 @@ import { ListWalks1764835200000 } from './migrations/1764835200000-list-walks';
 import { CustomerHistory1765008000000 } from './migrations/1765008000000-customer-history';
 import { SearchCovering1765180800000 } from './migrations/1765180800000-search-covering';
 import { CustomerSnapshots1765267200000 } from './migrations/1765267200000-customer-snapshots';
+import { OutboxParking1765440000000 } from './migrations/1765440000000-outbox-parking';
+import { ProjectionParked1765526400000 } from './migrations/1765526400000-projection-parked';
 
 /** Every migration in order; listed explicitly so the compiled service needs no file globbing. */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   CustomerHistory1765008000000,
   SearchCovering1765180800000,
   CustomerSnapshots1765267200000,
+  OutboxParking1765440000000,
+  ProjectionParked1765526400000,
 ];

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { pgConnectionOptions } from '../database/pg-connection';
 import { Gauge, Registry } from 'prom-client';
 import { AppConfig } from '../config/app-config';
+import { NOT_HELD } from '../outbox/relay-session';
 import { BackgroundCheck } from './background-check';
 import { HEALTH_CHECK_TIMEOUT_MS } from './periodic-check';
 
@@ -12,13 +13,17 @@ export const BACKLOG_COUNT_CAP = 100_000;
 export interface OutboxBacklog {
   /** Unpublished rows, counted up to {@link BACKLOG_COUNT_CAP}. */
   backlog: number;
-  /** Age of the first unpublished row in claim order, or 0 when there is none. */
+  /**
+   * Age of the first unpublished row in claim order, or 0 when there is none. Parked rows and
+   * the rows waiting behind them do not count: the relay is not stuck on them (they have their
+   * own metric and alert, docs/failure-modes.md).
+   */
   oldestAgeMs: number;
 }
 
 const BACKLOG_SQL = `SELECT (SELECT count(*) FROM (SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT ${BACKLOG_COUNT_CAP}) AS waiting)::int AS backlog,
   coalesce((SELECT floor(extract(epoch FROM clock_timestamp() - created_at) * 1000)
-              FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT 1), 0)::bigint AS oldest_age_ms`;
+              FROM outbox o WHERE published_at IS NULL AND ${NOT_HELD} ORDER BY seq LIMIT 1), 0)::bigint AS oldest_age_ms`;
 
 /**
  * Checks PostgreSQL every HEALTH_CHECK_INTERVAL_MS by reading the outbox backlog, on a
@@ -50,7 +55,7 @@ export class DatabaseMonitor extends BackgroundCheck<OutboxBacklog> {
     });
     new Gauge({
       name: 'customer_outbox_oldest_unpublished_age_seconds',
-      help: 'Age of the oldest outbox row not yet published to Kafka (0 when none); NaN while PostgreSQL is unreachable.',
+      help: 'Age of the oldest outbox row not yet published to Kafka (0 when none), parked rows and those waiting behind them aside; NaN while PostgreSQL is unreachable.',
       registers: [registry],
       collect() {
         this.set(latest((outbox) => outbox.oldestAgeMs / 1000));

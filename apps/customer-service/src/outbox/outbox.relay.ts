@@ -6,6 +6,7 @@ import { KafkaClient } from '../kafka/kafka-client';
 import { TopicProvisioner } from '../kafka/topic-provisioner';
 import { inSpan, linkFromHeaders, markFailed } from '../tracing/spans';
 import { ClaimedRow, LatestSnapshotRow, SNAPSHOT_ROW_TYPE, toKafkaMessage, toSnapshotMessage } from './outbox-message';
+import { poisonType } from './poison';
 import { RelayMetrics } from './relay.metrics';
 import { HANDOVER_CHANNEL, RelaySession } from './relay-session';
 import { backoffMs, Wakeup } from './relay-timing';
@@ -18,6 +19,8 @@ const PURGE_EVERY_MS = 10 * 60_000;
  * reconnecting once a second costs PostgreSQL nothing worth saving.
  */
 const RECONNECT_CAP_MS = 1000;
+/** How often an idle leader reads the parked gauges from the table (an operator's replay shows within this). */
+const PARKED_REFRESH_MS = 5000;
 /** On shutdown, how long a batch in flight may still finish before it is abandoned. */
 const SHUTDOWN_GRACE_MS = 3000;
 
@@ -29,7 +32,8 @@ const SHUTDOWN_GRACE_MS = 3000;
  * idempotent transactional producer, acks from all in-sync replicas, one request in flight)
  * and marks them published only after that transaction commits. Kafka failures are retried
  * forever with capped backoff while the API keeps writing to the outbox. Delivery is
- * at-least-once: a crash between the ack and the update republishes that one batch.
+ * at-least-once: a crash between the ack and the update republishes that one batch. A record
+ * Kafka refuses for good is parked (ADR 10) with the customer's later rows held behind it.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
@@ -111,10 +115,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.stopped) return;
     this.logger.log(`leading: publishing the outbox to ${this.config.kafka.eventsTopic} and ${this.config.kafka.snapshotsTopic}`);
     let purgeAt = 0;
+    let parkedAt = 0;
     while (!this.stopped) {
       session.assertAlive();
       const published = await this.publishBatch(session);
       if (published === this.config.relay.batchSize) continue; // more may be waiting
+      if (Date.now() >= parkedAt) {
+        await this.refreshParked(session);
+        parkedAt = Date.now() + PARKED_REFRESH_MS;
+      }
       if (Date.now() >= purgeAt) {
         await this.purge(session);
         purgeAt = Date.now() + PURGE_EVERY_MS;
@@ -152,10 +161,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const snapshots = await session.latestSnapshots([...new Set(rows.map((row) => row.aggregateid))]);
     const failure = await inSpan(`send ${this.config.kafka.eventsTopic}`, this.sendSpan(rows), async (span) => {
       try {
-        const producer = await this.connectedProducer();
-        const startedAt = performance.now();
-        await this.sendTransaction(producer, rows, snapshots);
-        this.metrics.acknowledged(performance.now() - startedAt, rows.map((row) => row.created_at));
+        await this.send(rows, snapshots);
       } catch (error) {
         markFailed(span, error);
         return { error };
@@ -166,12 +172,85 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     if (failure) {
       if (this.stopped) return 0;
       this.metrics.failures.inc();
+      if (poisonType(failure.error)) {
+        // One or more of these records is refused for good: find it, park it, send the rest.
+        await this.dropProducer();
+        const isolated = await this.isolatePoison(session, rows).then(() => undefined, (error: unknown) => ({ error }));
+        if (!isolated) return this.config.relay.batchSize;
+        if (this.stopped) return 0;
+        failure.error = isolated.error;
+      }
       await this.afterKafkaFailure(failure.error);
       return this.config.relay.batchSize;
     }
     if (this.kafkaFailures > 0) this.logger.log(`publishing again after ${this.kafkaFailures} failed attempts`);
     this.kafkaFailures = 0;
     return rows.length;
+  }
+
+  /**
+   * After a batch was refused for good (ADR 10): sends it again one customer at a time, in
+   * sequence order within each, so every customer whose records the broker accepts is
+   * published. A customer refused as a whole is sent row by row, each row with the snapshot it
+   * carries; the first row refused alone is parked, and the customer's later rows stay
+   * unpublished behind it (claim skips them). Throws on any other failure (retried with backoff
+   * as a whole; what was published so far is marked, so it is not sent again).
+   */
+  private async isolatePoison(session: RelaySession, rows: readonly ClaimedRow[]): Promise<void> {
+    const byCustomer = new Map<string, ClaimedRow[]>();
+    for (const row of rows) byCustomer.set(row.aggregateid, [...(byCustomer.get(row.aggregateid) ?? []), row]);
+    for (const [customer, customerRows] of byCustomer) {
+      if (this.stopped) return;
+      const refused = await this.sendRefusable(session, customerRows, await session.latestSnapshots([customer]));
+      if (refused === undefined) continue;
+      for (const row of customerRows) {
+        if (this.stopped) return;
+        const refusal = await this.sendRefusable(session, [row], await session.ownSnapshots([row.id]));
+        if (refusal === undefined) continue;
+        await session.park(row.id, refusal);
+        this.metrics.parked.inc();
+        // Ids and sizes only: the row's values are personal data.
+        this.logger.error(
+          `parked outbox row ${row.id} (seq ${row.seq}, ${row.type}, customer ${customer}, ${Buffer.byteLength(row.payload)} bytes): ${refusal}; ` +
+            `the customer's later events wait behind it until it is replayed (docs/failure-modes.md)`,
+        );
+        break;
+      }
+    }
+    await this.refreshParked(session);
+  }
+
+  /**
+   * Sends rows in one transaction and marks them published: undefined when done, the refusal
+   * (the broker's error type and text) when the broker refused them for good. Throws on any
+   * other failure.
+   */
+  private async sendRefusable(session: RelaySession, rows: readonly ClaimedRow[], snapshots: readonly LatestSnapshotRow[]): Promise<string | undefined> {
+    try {
+      await this.send(rows, snapshots);
+    } catch (error) {
+      await this.dropProducer();
+      const type = poisonType(error);
+      if (!type) throw error;
+      return `${type}: ${describe(error)}`.slice(0, 500);
+    }
+    await session.markPublished(rows.map((row) => row.id));
+    return undefined;
+  }
+
+  /** The parked gauges, from the table (a relay that starts, or takes over, reports what is already parked). */
+  private async refreshParked(session: RelaySession): Promise<void> {
+    const { parked, held } = await session.parkedCounts();
+    this.metrics.parkedNow.set(parked);
+    this.metrics.heldNow.set(held);
+  }
+
+  /** Produces rows and snapshots in one Kafka transaction, and counts them once acknowledged. */
+  private async send(rows: readonly ClaimedRow[], snapshots: readonly LatestSnapshotRow[]): Promise<void> {
+    const producer = await this.connectedProducer();
+    const startedAt = performance.now();
+    await this.sendTransaction(producer, rows, snapshots);
+    this.metrics.acknowledged(performance.now() - startedAt, rows.map((row) => row.created_at));
   }
 
   /**

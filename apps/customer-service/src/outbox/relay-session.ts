@@ -9,6 +9,12 @@ export const RELAY_LOCK_KEY = 7_316_204_552;
 /** The channel on which a leader that stops announces that the lock is free (see handOver). */
 export const HANDOVER_CHANNEL = 'outbox_relay_handover';
 
+/**
+ * A row (alias `o`) is held back while its customer has an unpublished parked row, the parked
+ * row itself included: a customer's events stay in order (docs/failure-modes.md).
+ */
+export const NOT_HELD = `NOT EXISTS (SELECT 1 FROM outbox p WHERE p.aggregateid = o.aggregateid AND p.parked_at IS NOT NULL AND p.published_at IS NULL)`;
+
 /** Rows deleted per statement by the retention purge (keeps each delete short). */
 const PURGE_CHUNK = 5000;
 
@@ -85,8 +91,41 @@ export class RelaySession {
   async claim(limit: number): Promise<ClaimedRow[]> {
     const { rows } = await this.client.query<ClaimedRow>(
       `SELECT id, seq, aggregateid, type, payload::text AS payload, payload->>'occurred_at' AS occurred_at, created_at, headers
-         FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+         FROM outbox o WHERE published_at IS NULL AND ${NOT_HELD} ORDER BY seq LIMIT $1`,
       [limit],
+    );
+    return rows;
+  }
+
+  /**
+   * Parks a row the broker refused for good: it is claimed no more, and neither is any later
+   * row of its customer (see claim), until an operator un-parks it (docs/failure-modes.md).
+   */
+  async park(id: string, reason: string): Promise<void> {
+    this.assertAlive();
+    await this.client.query('UPDATE outbox SET parked_at = now(), parked_reason = $2 WHERE id = $1 AND published_at IS NULL', [id, reason]);
+  }
+
+  /** Parked rows, and the rows of their customers waiting behind them (both unpublished). */
+  async parkedCounts(): Promise<{ parked: number; held: number }> {
+    const { rows } = await this.client.query<{ parked: number; held: number }>(
+      `SELECT count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked, count(*) FILTER (WHERE parked_at IS NULL)::int AS held
+         FROM outbox WHERE published_at IS NULL
+          AND aggregateid IN (SELECT aggregateid FROM outbox WHERE parked_at IS NOT NULL AND published_at IS NULL)`,
+    );
+    return rows[0];
+  }
+
+  /**
+   * The snapshot each of these rows carries (`payload->'customer'`): what the snapshot topic
+   * gets when rows are sent one by one to find a poison, so a row is judged by its own records
+   * (a customer's latest snapshot may be the refused record itself).
+   */
+  async ownSnapshots(ids: readonly string[]): Promise<LatestSnapshotRow[]> {
+    const { rows } = await this.client.query<LatestSnapshotRow>(
+      `SELECT id, aggregateid, (payload->'customer')::text AS snapshot, payload->>'occurred_at' AS occurred_at, created_at
+         FROM outbox WHERE id = ANY($1::uuid[]) AND payload ? 'customer' ORDER BY seq`,
+      [ids],
     );
     return rows;
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The relay's measurements, on the process's registry (served by the management listener). */
 @Injectable()
@@ -10,6 +10,11 @@ export class RelayMetrics {
   readonly publishDelay: Histogram;
   readonly published: Counter;
   readonly failures: Counter;
+  /** Rows parked because the broker refused them for good (docs/failure-modes.md). */
+  readonly parked: Counter;
+  /** Unpublished parked rows now, and the rows of their customers waiting behind them (set by the leader). */
+  readonly parkedNow: Gauge;
+  readonly heldNow: Gauge;
 
   constructor(registry: Registry) {
     this.sendDuration = new Histogram({
@@ -32,6 +37,21 @@ export class RelayMetrics {
     this.failures = new Counter({
       name: 'customer_relay_send_failures_total',
       help: 'Produce requests of the outbox relay that failed (retried with backoff).',
+      registers: [registry],
+    });
+    this.parked = new Counter({
+      name: 'customer_relay_parked_events_total',
+      help: 'Outbox rows the relay parked because Kafka refused them for good (e.g. MESSAGE_TOO_LARGE).',
+      registers: [registry],
+    });
+    this.parkedNow = new Gauge({
+      name: 'customer_relay_parked_events',
+      help: 'Outbox rows parked and not yet replayed (as seen by the leading relay).',
+      registers: [registry],
+    });
+    this.heldNow = new Gauge({
+      name: 'customer_relay_held_events',
+      help: 'Outbox rows waiting behind a parked row of the same customer (as seen by the leading relay).',
       registers: [registry],
     });
   }

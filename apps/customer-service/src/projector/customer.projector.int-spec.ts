@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Producer } from 'kafkajs';
 import { call, RunningApp, startApp } from '@test/support/app';
 import { withDb } from '@test/support/db';
-import { eventMessage, produce, testAccount, testCustomer, testKafka } from '@test/support/events';
+import { connectedProducer, eventMessage, produce, testAccount, testCustomer, testKafka } from '@test/support/events';
 import { TopicProvisioner } from '../kafka/topic-provisioner';
 
 /**
@@ -18,8 +18,7 @@ let projector: RunningApp;
 beforeAll(async () => {
   projector = await startApp({ ROLES: 'projector', EVENTS_TOPIC: topic, EVENTS_PARTITIONS: '3', PROJECTOR_GROUP_ID: `projector-int-${randomUUID()}` });
   await projector.app.get(TopicProvisioner).whenReady();
-  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  producer = await connectedProducer(kafka);
 });
 afterAll(async () => {
   await projector?.close();

@@ -40,7 +40,8 @@ const DATABASE_RETRY_MS = 500;
  * snapshots + net count changes); offsets are resolved only after that commit, so a crash
  * repeats messages (absorbed by the event-id record and the version guard) but never loses
  * one. A chunk the database refuses is applied again one message per transaction, so only the
- * refused message is recorded and skipped.
+ * refused message is parked, with the later events of its customer behind it (ADR 10); the
+ * partition moves on for every other customer.
  */
 @Injectable()
 export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestroy {
@@ -165,12 +166,20 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
       }
     });
     let outcomes: ApplyOutcome[];
+    let held: Parked[] = [];
     try {
       outcomes = await this.transaction(async (db) => {
-        const applied = await this.writer.apply(db, events.map(({ event }) => event));
-        applied.forEach((outcome, i) => outcome === 'refused' && unusable.push({ offset: events[i].offset, reason: FOREIGN_COUNTERPARTY }));
+        // A customer with a parked event: its later events wait behind it, unapplied (ADR 10).
+        const parkedCustomers = await customersWithParked(db, events.map(({ event }) => event.customer.customer_guid));
+        const waiting = events.map(({ event }) => parkedCustomers.has(event.customer.customer_guid));
+        held = events.filter((_, i) => waiting[i]).map(({ offset, event }) => parkedOf(offset, event, WAITING));
+        const applicable = events.filter((_, i) => !waiting[i]);
+        const applied = await this.writer.apply(db, applicable.map(({ event }) => event));
+        applied.forEach((outcome, i) => outcome === 'refused' && unusable.push({ offset: applicable[i].offset, reason: FOREIGN_COUNTERPARTY }));
         await recordUnusable(db, topic, partition, unusable);
-        return applied;
+        await recordParked(db, topic, partition, held);
+        let next = 0;
+        return waiting.map((isHeld): ApplyOutcome => (isHeld ? 'parked' : applied[next++]));
       }, spans);
     } catch (error) {
       if (!isRefusedValue(error)) throw error;
@@ -182,15 +191,26 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
       events[i].span.setAttribute(OUTCOME_ATTRIBUTE, outcome);
     });
     this.reportUnusable(topic, partition, unusable);
+    this.reportParked(topic, partition, held);
   }
 
-  /** Applies one message, or records why it cannot be applied; throws only for retryable failures. */
+  /**
+   * Applies one message, or records why it cannot be applied; throws only for retryable
+   * failures. A well-formed event the database refuses is parked, and so is one whose customer
+   * has a parked event already (ADR 10).
+   */
   private async handle(topic: string, partition: number, message: KafkaMessage, span: Span): Promise<void> {
     const ceId = message.headers?.ce_id?.toString();
     const parsed = parseCustomerEvent(message.value, ceId);
     let unusable: Unusable[] = parsed.ok ? [] : [{ offset: message.offset, reason: parsed.reason }];
+    let parked: Parked[] = [];
     try {
       const outcome = await this.transaction(async (db) => {
+        if (parsed.ok && (await customersWithParked(db, [parsed.event.customer.customer_guid])).size > 0) {
+          parked = [parkedOf(message.offset, parsed.event, WAITING)];
+          await recordParked(db, topic, partition, parked);
+          return 'parked' as const;
+        }
         const [applied] = parsed.ok ? await this.writer.apply(db, [parsed.event]) : [];
         if (applied === 'refused') unusable = [{ offset: message.offset, reason: FOREIGN_COUNTERPARTY }];
         await recordUnusable(db, topic, partition, unusable);
@@ -199,12 +219,22 @@ export class CustomerProjector implements OnApplicationBootstrap, OnModuleDestro
       if (parsed.ok && outcome) this.metrics.observe(outcome, parsed.event.occurredAt);
       span.setAttribute(OUTCOME_ATTRIBUTE, outcome ?? 'malformed');
     } catch (error) {
-      if (!isRefusedValue(error)) throw error;
-      span.setAttribute(OUTCOME_ATTRIBUTE, 'refused');
-      unusable = [{ offset: message.offset, reason: `refused by the database (SQLSTATE ${sqlState(error)})` }];
-      await this.transaction((db) => recordUnusable(db, topic, partition, unusable), [span]);
+      // Only a parsed event can reach the database: a malformed one never throws a refusal.
+      if (!isRefusedValue(error) || !parsed.ok) throw error;
+      span.setAttribute(OUTCOME_ATTRIBUTE, 'parked');
+      parked = [parkedOf(message.offset, parsed.event, `refused by the database (SQLSTATE ${sqlState(error)})`)];
+      await this.transaction((db) => recordParked(db, topic, partition, parked), [span]);
+      this.metrics.observe('parked');
     }
     this.reportUnusable(topic, partition, unusable);
+    this.reportParked(topic, partition, parked);
+  }
+
+  /** Position, customer, version and reason: never values. */
+  private reportParked(topic: string, partition: number, parked: readonly Parked[]): void {
+    for (const { offset, event, reason } of parked) {
+      this.logger.error({ topic, partition, offset, customer: event.customer.customer_guid, version: event.customer.version, reason }, 'parked an event the read model cannot apply (docs/failure-modes.md)');
+    }
   }
 
   /**
@@ -252,6 +282,41 @@ interface Unusable {
 }
 
 const FOREIGN_COUNTERPARTY = "counterparty_guid differs from the customer's";
+
+/** The reason of an event parked only because an earlier event of its customer is. */
+const WAITING = 'waits behind a parked event of the same customer';
+
+/** An event the projector parks in projection_parked instead of applying (ADR 10). */
+interface Parked {
+  offset: string;
+  event: ProjectedEvent;
+  reason: string;
+}
+
+const parkedOf = (offset: string, event: ProjectedEvent, reason: string): Parked => ({ offset, event, reason });
+
+/** Those of these customers that have a parked event. */
+async function customersWithParked(db: EntityManager, customers: readonly string[]): Promise<Set<string>> {
+  if (customers.length === 0) return new Set();
+  const rows = await db.query<{ customer_guid: string }[]>(
+    `SELECT DISTINCT customer_guid FROM projection_parked WHERE customer_guid = ANY($1::uuid[])`,
+    [[...new Set(customers)]],
+  );
+  return new Set(rows.map((row) => row.customer_guid));
+}
+
+async function recordParked(db: EntityManager, topic: string, partition: number, parked: readonly Parked[]): Promise<void> {
+  if (parked.length === 0) return;
+  await db.query(
+    `INSERT INTO projection_parked (topic, partition, "offset", customer_guid, event_id, version, reason)
+     SELECT $1, $2, o, c, e, v, r FROM unnest($3::bigint[], $4::uuid[], $5::uuid[], $6::int[], $7::text[]) AS x(o, c, e, v, r)
+     ON CONFLICT (topic, partition, "offset") DO NOTHING`,
+    [
+      topic, partition, parked.map((entry) => entry.offset), parked.map((entry) => entry.event.customer.customer_guid),
+      parked.map((entry) => entry.event.eventId), parked.map((entry) => entry.event.customer.version), parked.map((entry) => entry.reason.slice(0, 500)),
+    ],
+  );
+}
 
 async function recordUnusable(db: EntityManager, topic: string, partition: number, unusable: readonly Unusable[]): Promise<void> {
   if (unusable.length === 0) return;

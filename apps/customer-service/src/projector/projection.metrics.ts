@@ -18,7 +18,7 @@ export class ProjectionMetrics {
     });
     this.messages = new Counter({
       name: 'customer_projection_messages_total',
-      help: 'Messages handled by the projector, by outcome (applied, duplicate, stale, malformed).',
+      help: 'Messages handled by the projector, by outcome (applied, duplicate, stale, malformed, refused, parked).',
       labelNames: ['outcome'],
       registers: [registry],
     });

@@ -46,10 +46,21 @@ describe('customer events against the published JSON Schemas', () => {
 
   it('writes an account-opened event carrying the new account', () => {
     const customer = Customer.restore({ ...created().snapshot });
-    customer.openAccount({ iban: null, asset_code: 'USDC', asset_issuer: ISSUER }, T0);
+    customer.openAccount({ iban: null, asset_code: 'USDC', asset_issuer: ISSUER }, T0, 100);
     const { message, value } = lastEvent(customer);
     expect(valueErrors(message.type, value)).toEqual([]);
     expect(value.account!.asset_code).toBe('USDC');
+  });
+
+  it('keeps the event of a customer at the largest MAX_ACCOUNTS_PER_CUSTOMER (1000) well under Kafka\'s default 1 MB', () => {
+    const customer = Customer.restore({ ...created().snapshot });
+    // The longest values an account can hold: a 34-character IBAN, a 12-character asset code.
+    for (let i = 1; i < 1000; i++) customer.openAccount({ iban: 'MT84MALT011000012345MTLCAST001S'.padEnd(34, '9'), asset_code: 'ABCDEFGHIJKL', asset_issuer: ISSUER }, T0, 1000);
+    const { message, value } = lastEvent(customer);
+    expect(value.customer.accounts).toHaveLength(1000);
+    const bytes = Buffer.byteLength(message.payload);
+    process.stdout.write(`event of a customer with 1000 accounts: ${bytes} bytes\n`);
+    expect(bytes).toBeLessThan(800_000);
   });
 
   it('rejects what the contract does not allow: unknown fields, missing fields, an unknown type', () => {

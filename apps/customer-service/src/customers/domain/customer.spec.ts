@@ -1,5 +1,5 @@
 import { Customer, CustomerProfile } from './customer';
-import { CustomerRuleError } from '../customer-errors';
+import { AccountLimitError, CustomerRuleError } from '../customer-errors';
 import { Money } from '../../fields/money';
 
 const ISSUER = 'GAAZI4TCR3TY5OJHCTJC2A4QSY6CJWJH5IAJTGKIN2ER7LBNVKOCCWN7';
@@ -85,10 +85,19 @@ describe('Customer', () => {
 
   it('opens an account as a new version, defaulting to nothing but what it is given', () => {
     const customer = storedCustomer();
-    const account = customer.openAccount({ iban: 'GB82WEST12345698765432', ...customer.primaryAsset }, T1);
+    const account = customer.openAccount({ iban: 'GB82WEST12345698765432', ...customer.primaryAsset }, T1, 100);
     expect(customer.snapshot.version).toBe(2);
     expect(customer.snapshot.accounts.map((a) => a.guid)).toEqual([customer.snapshot.accounts[0].guid, account.guid]);
     expect(account).toMatchObject({ iban: 'GB82WEST12345698765432', asset_code: 'EURC', asset_issuer: ISSUER });
     expect(customer.pendingChanges).toEqual([{ kind: 'account_opened', version: 2, at: T1, account }]);
+  });
+
+  it('refuses an account beyond the maximum per customer and changes nothing', () => {
+    const customer = storedCustomer();
+    customer.openAccount({ iban: null, ...customer.primaryAsset }, T1, 2);
+    expect(() => customer.openAccount({ iban: null, ...customer.primaryAsset }, T1, 2)).toThrow(AccountLimitError);
+    expect(customer.snapshot.accounts).toHaveLength(2);
+    expect(customer.snapshot.version).toBe(2);
+    expect(customer.pendingChanges).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CustomerRuleError } from '../customer-errors';
+import { AccountLimitError, CustomerRuleError } from '../customer-errors';
 import { Money } from '../../fields/money';
 
 export type Segment = 'PL' | 'PI';
@@ -117,7 +117,13 @@ export class Customer {
     this.changes.push({ kind: 'updated', version: this.state.version, at: now, changes });
   }
 
-  openAccount(input: NewAccount, now: Date): WalletAccount {
+  /**
+   * Adds a wallet account; refused once the customer has `maxAccounts` (every event carries
+   * the whole customer, so the limit bounds an event's size). The caller holds the customer's
+   * row lock, so two concurrent openings cannot both pass the check.
+   */
+  openAccount(input: NewAccount, now: Date, maxAccounts: number): WalletAccount {
+    if (this.state.accounts.length >= maxAccounts) throw new AccountLimitError(maxAccounts);
     const account = newAccount(input, now);
     this.state = {
       ...this.state,

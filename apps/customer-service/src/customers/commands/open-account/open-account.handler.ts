@@ -1,6 +1,8 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { canSee } from '../../../auth/access';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../../config/app-config';
 import { IdempotencyStore, WriteResult } from '../../../idempotency/idempotency.store';
 import { OutboxWriter } from '../../../outbox/outbox.writer';
 import { toOutboxMessages } from '../customer-events';
@@ -18,6 +20,7 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand, W
     private readonly customers: CustomerRepository,
     private readonly outbox: OutboxWriter,
     private readonly idempotency: IdempotencyStore,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   execute(command: OpenAccountCommand): Promise<WriteResult> {
@@ -29,7 +32,7 @@ export class OpenAccountHandler implements ICommandHandler<OpenAccountCommand, W
       if (!customer || !canSee(command.scope, customer.snapshot)) throw new CustomerNotFoundError();
       const stored = command.idempotency && (await this.idempotency.claim(db, command.idempotency));
       if (stored) return IdempotencyStore.replay(stored);
-      const account = customer.openAccount({ iban: command.iban, ...(command.asset ?? customer.primaryAsset) }, new Date());
+      const account = customer.openAccount({ iban: command.iban, ...(command.asset ?? customer.primaryAsset) }, new Date(), this.config.commands.maxAccountsPerCustomer);
       await this.customers.addAccount(db, customer.snapshot, account);
       await this.outbox.append(db, toOutboxMessages(customer, command.context));
       const body = { ...accountView(customer.snapshot, account), version: customer.snapshot.version };
