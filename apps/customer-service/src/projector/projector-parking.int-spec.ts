@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Producer } from 'kafkajs';
 import { call, RunningApp, startApp } from '@test/support/app';
 import { withDb } from '@test/support/db';
-import { connectedProducer, eventMessage, produce, testCustomer, testKafka } from '@test/support/events';
+import { connectedProducer, eventMessage, produce, testAccount, testCustomer, testKafka } from '@test/support/events';
 import { waitFor } from '@test/support/outbox-rows';
 import { TopicProvisioner } from '../kafka/topic-provisioner';
 
@@ -66,8 +66,10 @@ it('parks an event the read model refuses and the customer\'s later ones, applie
   const metrics = await call('GET', `${projector!.management}/metrics`);
   expect(metrics.text).toMatch(/customer_projection_messages_total\{outcome="parked"\} [2-9]/);
 
-  // The cause goes away (the owner gives the account up), then the replay of docs/failure-modes.md.
-  await produce(producer, topic, [eventMessage({ ...owner, version: 2, updated_at: at, accounts: [] })]);
+  // The cause goes away (the owner's snapshot holds another account instead: the contract wants
+  // at least one), then the replay of docs/failure-modes.md.
+  const replacement = testAccount(owner.customer_guid, counterparty, at);
+  await produce(producer, topic, [eventMessage({ ...owner, version: 2, updated_at: at, accounts: [replacement] })]);
   await waitFor('the owner\'s release', async () => (await versionOf(owner.customer_guid)) === 2, 45_000);
   await projector!.close();
   projector = undefined;
