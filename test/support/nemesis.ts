@@ -99,7 +99,8 @@ class Slot {
     this.current = child;
     this.starts++;
     void child.exited.then(async (code) => {
-      if (this.stopped || this.current !== child) return;
+      // Stopped, replaced, or Ctrl-C (which reaches every process of the terminal's group).
+      if (this.stopped || this.current !== child || this.signal?.aborted) return;
       if (!this.killedByUs.has(child)) {
         this.selfExits++;
         const reason = /customer-service failed to start: ([^\n]{0,160})/.exec(child.output())?.[1] ?? `exit code ${code}`;
@@ -359,6 +360,7 @@ export async function runNemesis({ durationMs, seed, log, signal, workers = 4 }:
     };
     /** Injects one fault and waits until it is over (the service then recovers on its own). */
     const inject = async (kind: FaultKind) => {
+      if (kind === 'projector-joins-and-leaves' && secondProjector.current) return; // still there from the last time
       faults[kind]++;
       switch (kind) {
         case 'broker':
@@ -382,7 +384,6 @@ export async function runNemesis({ durationMs, seed, log, signal, workers = 4 }:
           break;
         }
         case 'projector-joins-and-leaves': {
-          if (secondProjector.current) break; // still there from the last time
           const downMs = 1000 + Math.floor(random() * 4000);
           say(`fault: a second projector joins the group, and leaves (SIGTERM) ${downMs} ms after it is up`);
           secondProjector.start();
