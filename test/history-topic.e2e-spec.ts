@@ -12,6 +12,7 @@ import { ConsumedMessage, deleteTopic, readWholeTopic } from './support/kafka';
 import { waitFor } from './support/outbox-rows';
 import { createScratchDatabase, ScratchDatabase } from './support/scratch-database';
 import { mintToken } from './support/tokens';
+import { seededRandom } from './support/seeded-random';
 
 /**
  * The history equals what was published (issue 18): 1,000 customers, each through a random
@@ -48,18 +49,6 @@ afterAll(async () => {
   await deleteTopic(topic);
 });
 
-/** mulberry32: the same sequence for the same seed (printed, so a failure can be replayed). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const NAMES = ['Анна', 'Ørsted', 'Παπαδοπούλου', 'José', 'Zoë', 'Łukasz', 'Ковальчук', 'Müller', 'Đorđević', null];
 const PHONES = ['+442079460958', '+12025550123', '+380441234567', '+30 21 0123 4567', null];
 const MONEY = ['0', '100.5', '899999999.9999999', '0.0000001', '12.3456789', '900000000', '1e-7'];
@@ -89,7 +78,7 @@ async function writeRandomHistories(seed: number): Promise<void> {
   const url = `${service.api}/counterparty/${counterparty}/customers`;
   let created = 0;
   const writer = async (id: number) => {
-    const next = random(seed + id);
+    const next = seededRandom(seed + id);
     while (created < CUSTOMERS) {
       created += 1;
       const branchScoped = next() < 0.15;

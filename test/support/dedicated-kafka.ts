@@ -1,10 +1,14 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { startLineRunner } from './line-runner';
 
 export interface DedicatedKafka {
   brokers: string;
-  /** The broker JVM: SIGSTOP / SIGCONT it to simulate an outage. */
-  pid: number;
+  /** The broker JVM: SIGSTOP / SIGCONT it to simulate an outage (another after `start`). */
+  readonly pid: number;
+  /** kill -9 of the broker JVM, resolved once it is gone. */
+  crash(): Promise<void>;
+  /** Starts the broker again on the same data and ports, resolved once it answers. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,30 +42,17 @@ export function startSecuredStack(timeoutMs = 300_000): Promise<SecuredStack> {
 }
 
 async function startDedicated<T extends DedicatedKafka>(options: { secured?: boolean }, timeoutMs: number): Promise<T> {
-  const runner = spawn(process.execPath, [path.join(__dirname, 'dedicated-kafka.mjs'), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((resolve) => runner.once('exit', () => resolve()));
-  let stderr = '';
-  runner.stderr.on('data', (chunk) => (stderr += chunk));
-  const stop = async () => {
-    runner.stdin.end();
-    await exited;
-  };
-  const started = await new Promise<Omit<T, 'stop'>>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`dedicated servers not ready within ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
-    runner.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (!stdout.includes('\n')) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(stdout.split('\n')[0]) as Omit<T, 'stop'>);
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`dedicated servers exited before they were ready:\n${stderr}`));
-    });
-  }).catch(async (error) => {
-    await stop();
-    throw error;
-  });
-  return { ...started, stop } as T;
+  const runner = await startLineRunner('dedicated servers', path.join(__dirname, 'dedicated-kafka.mjs'), [JSON.stringify(options)], timeoutMs);
+  let pid = Number(runner.ready.pid);
+  return {
+    ...runner.ready,
+    get pid() {
+      return pid;
+    },
+    crash: async () => void (await runner.command('crash')),
+    start: async () => {
+      pid = Number((await runner.command('start')).started);
+    },
+    stop: runner.stop,
+  } as unknown as T;
 }

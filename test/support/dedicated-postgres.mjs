@@ -13,16 +13,15 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { freePort } from '../../scripts/local-stack/ports.mjs';
 import { startPostgres } from '../../scripts/local-stack/postgres.mjs';
 import { isAlive, waitForExit } from '../../scripts/local-stack/processes.mjs';
+import { obeyCommands, reply } from './line-commands.mjs';
 
 // Under /tmp: the embedded PostgreSQL runs as the `postgres` user, which must reach its data dir.
 const dataRoot = mkdtempSync(path.join(tmpdir(), 'customer-service-dedicated-pg-'));
 chmodSync(dataRoot, 0o755);
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
-const reply = (/** @type {unknown} */ value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 const port = await freePort();
 const options = { dataDir: path.join(dataRoot, 'postgres'), port, database: 'customer_service', log, settings: ['max_connections=200'] };
@@ -37,6 +36,8 @@ const stop = () =>
     process.exit(0);
   })());
 process.on('SIGTERM', stop);
+// A terminal's Ctrl-C reaches the whole foreground process group: clean up, as for SIGTERM.
+process.on('SIGINT', stop);
 
 /** @type {Record<string, () => Promise<unknown>>} */
 const commands = {
@@ -62,17 +63,4 @@ try {
   process.exit(1);
 }
 
-// One command at a time, in order.
-let queue = Promise.resolve();
-const lines = createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  queue = queue.then(async () => {
-    const command = commands[line.trim()];
-    try {
-      reply(command ? await command() : { error: `unknown command ${line}` });
-    } catch (error) {
-      reply({ error: error instanceof Error ? error.message : String(error) });
-    }
-  });
-});
-lines.on('close', () => void queue.then(stop));
+obeyCommands(commands, stop);
