@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { CreatedCustomerResponse, CustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
 import { ErrorBodyDto } from '../apps/customer-service/src/http/error-body.dto';
-import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
+import { call, ISSUER, newCounterparty, Reply, RunningApp, startApp } from './support/app';
 import { withDb } from './support/db';
 import { expectErrorBody } from './support/error-body';
 import { mintToken } from './support/tokens';
@@ -225,6 +226,50 @@ describe('query strings as other stacks send them', () => {
     const local = new Date(Date.parse(createdAt) + 2 * 3600_000).toISOString().replace('Z', '0000+02:00');
     expect(await totalOf(`min_created_at=${encodeURIComponent(local)}&max_created_at=${encodeURIComponent(local)}`)).toBe(1);
     expect(await totalOf(`min_created_at=${local}&max_created_at=${local}`)).toBe(1);
+  });
+});
+
+/**
+ * Sends bytes as they are on a new connection (no client library to percent-encode or refuse
+ * them) and reads the whole answer, which must close the connection.
+ */
+function rawRequest(bytes: Buffer): Promise<Reply> {
+  const { hostname, port } = new URL(service.api);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.end(bytes));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head, body] = [text.slice(0, text.indexOf('\r\n\r\n')), text.slice(text.indexOf('\r\n\r\n') + 4)];
+      const [statusLine, ...lines] = head.split('\r\n');
+      const headers = new Headers(lines.map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as [string, string]));
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, text: body, json: JSON.parse(body) as unknown });
+    });
+  });
+}
+
+describe('requests that Node\'s HTTP parser refuses, as hand-written clients send them', () => {
+  it('answers raw UTF-8 in the query string (curl given the text as typed) with the documented 400 body', async () => {
+    const counterparty = newCounterparty();
+    const token = await mintToken({ counterparty });
+    const path = `${new URL(customersUrl(counterparty)).pathname}?search_string=Ярослава`;
+    const reply = await rawRequest(Buffer.from(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\n\r\n`, 'utf8'));
+    expectErrorBody(reply, 400, 'BAD_REQUEST');
+    expect(reply.json).toMatchObject({ error: expect.stringContaining('percent-encode') });
+    expect(reply.headers.get('connection')).toBe('close');
+    expect(reply.text).not.toContain('Ярослава');
+    // The same query percent-encoded, as .NET's and Java's URI builders send it, is answered.
+    const encoded = await call('GET', `${customersUrl(counterparty)}?search_string=${encodeURIComponent('Ярослава')}`, undefined, { authorization: `Bearer ${token}` });
+    expect(encoded.status).toBe(200);
+  });
+
+  it('answers headers over the server\'s limit with 431 and a request that is not HTTP with 400, in the documented body', async () => {
+    const huge = await rawRequest(Buffer.from(`GET /api/v1/ HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    expectErrorBody(huge, 431, 'HEADERS_TOO_LARGE');
+    const garbage = await rawRequest(Buffer.from('HELLO THERE\r\n\r\n'));
+    expectErrorBody(garbage, 400, 'BAD_REQUEST');
   });
 });
 

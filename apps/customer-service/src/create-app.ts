@@ -12,6 +12,7 @@ import { nameServerSpansByRoute } from './tracing/http-route-span';
 import { ErrorBodyFilter } from './http/error-body.filter';
 import { setUpOpenApi } from './http/open-api';
 import { requestIdFor } from './http/request-id';
+import { answerClientError } from './http/client-error';
 import { BODY_LIMIT_BYTES, useJsonBodies } from './http/json-body';
 import { QueryInterceptor } from './http/query.decorators';
 import { validationPipe } from './http/validation';
@@ -34,6 +35,9 @@ export async function createApp(config: AppConfig, options: RuntimeOptions = {})
     ignoreTrailingSlash: true,
     genReqId: requestIdFor,
     requestIdHeader: false,
+    // What Node's HTTP parser refuses (raw UTF-8 in the URL, oversized headers) gets the
+    // documented error body too.
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,
