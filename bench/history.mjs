@@ -26,6 +26,12 @@ const PROJECTION_WAIT_MS = 60_000;
  *   options: { seconds: number, historyRate: number },
  * }} HistoryRun
  */
+/**
+ * One variant's result row.
+ * @typedef {{ scenario: 'history', variant: string, rate: number,
+ *   ours: Awaited<ReturnType<typeof measuredOpenLoad>>['result'] & import('./paging.mjs').Usage
+ *     & { rps: number, events: number | null, total: number | null } }} HistoryRow
+ */
 
 /**
  * @param {HistoryRun} run
@@ -34,6 +40,7 @@ export async function historyScenario(run) {
   const base = `${run.service.prefix}/counterparty/${run.largest.guid}/customers`;
   const customer = await customerWithVersions(run, base);
   const rate = run.options.historyRate;
+  /** @type {HistoryRow[]} */
   const rows = [];
   for (const [variant, suffix] of Object.entries(VARIANTS)) {
     const label = `history ${variant}`;

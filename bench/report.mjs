@@ -4,71 +4,128 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Targets: each a check over a scenario's row → { target, met, actual } (`passes` gets the actual value and the row). */
+/** @typedef {import('./paging.mjs').Usage} Usage */
+/** @typedef {Awaited<ReturnType<typeof import('./http-load.mjs').httpLoad>> & Usage} HttpResult */
+/**
+ * A scenario measured over HTTP against the service (ours), the framework-free server (bare), pgbench (sql).
+ * @typedef {{ scenario: 'create' | 'update' | 'list' | 'list-filtered' | 'list-search' | 'list-offset' | 'get-one',
+ *   ours: HttpResult, bare?: HttpResult, sql?: import('./paging.mjs').SqlResult }} HttpRow
+ */
+/**
+ * @typedef {{ scenario: 'projection-lag', ours: Usage & { requests: number, rps: number, p50Ms: number, p99Ms: number,
+ *   non2xx: number, errors: number, events: number, applied: number, lagP50Ms: number, lagP99Ms: number, lagMaxMs: number,
+ *   relayP50Ms: number, relayP99Ms: number } }} LagRow
+ */
+/** @typedef {HttpRow | LagRow | import('./history.mjs').HistoryRow | import('./paging.mjs').PagingRow} Row  one result row of a run */
+/** @typedef {Row['scenario']} Scenario */
+/**
+ * The rows of scenario S.
+ * @template {Scenario} S
+ * @typedef {Row extends infer R ? R extends { scenario: infer T } ? S extends T ? R : never : never : never} RowOf
+ */
+/**
+ * What the report's table reads of one measurement (each kind has some of these).
+ * @typedef {{ rps?: number, p50Ms?: number, p99Ms?: number, serverCpuPct?: number | null, workersCpuPct?: number | null,
+ *   postgresCpuPct?: number | null, serverRssMb?: number | null, workersRssMb?: number | null, non2xx?: number, failed?: number }} Measured
+ */
+/** @typedef {{ scenario: string, target: string, actual: unknown, met: boolean | null }} Check */
+
+/**
+ * One target: `actualOf` reads a row's value (undefined: not measured), `passes` judges it (gets the row too).
+ * @template {Row} R
+ * @template A
+ * @param {string} target
+ * @param {(row: R) => A | undefined} actualOf
+ * @param {(actual: A, row: R) => boolean} passes
+ * @returns {(row: R) => Omit<Check, 'scenario'>}
+ */
+function target(target, actualOf, passes) {
+  return (row) => {
+    const actual = actualOf(row);
+    return { target, actual: actual ?? null, met: actual === undefined ? null : passes(actual, row) };
+  };
+}
+
+/** Targets: each a check over a scenario's row → { target, met, actual }. */
+/** @type {{ [S in Scenario]?: ((row: RowOf<S>) => Omit<Check, 'scenario'>)[] }} */
 const TARGETS = {
   create: [
-    ['req/s ≥ 1.0× framework-free', (row) => ratio(row.ours?.rps, row.bare?.rps), (r) => r >= 1.0],
-    ['p99 ≤ 1.2× framework-free', (row) => ratio(row.ours?.p99Ms, row.bare?.p99Ms), (r) => r <= 1.2],
+    target('req/s ≥ 1.0× framework-free', (row) => ratio(row.ours?.rps, row.bare?.rps), (r) => r >= 1.0),
+    target('p99 ≤ 1.2× framework-free', (row) => ratio(row.ours?.p99Ms, row.bare?.p99Ms), (r) => r <= 1.2),
   ],
   list: [
-    ['req/s ≥ 2× framework-free', (row) => ratio(row.ours?.rps, row.bare?.rps), (r) => r >= 2],
-    ['p99 ≤ 30 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 30],
+    target('req/s ≥ 2× framework-free', (row) => ratio(row.ours?.rps, row.bare?.rps), (r) => r >= 2),
+    target('p99 ≤ 30 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 30),
   ],
-  'list-filtered': [['p99 ≤ 50 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 50]],
-  'list-search': [['p99 ≤ 150 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 150]],
-  'list-offset': [['p99 ≤ 100 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 100]],
+  'list-filtered': [target('p99 ≤ 50 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 50)],
+  'list-search': [target('p99 ≤ 150 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 150)],
+  'list-offset': [target('p99 ≤ 100 ms', (row) => row.ours?.p99Ms, (ms) => ms <= 100)],
   'list-cursor': [
-    ['service: a cursor page costs ≤ 1.3× page 1 (page-1 req/s ÷ cursor req/s)', (row) => ratio(row.ours?.rps, row.oursDeep?.rps), (r) => r <= 1.3],
-    ['pgbench: a cursor page costs ≤ 1.3× page 1 (cursor ÷ page-1 mean latency, interleaved)', (row) => ratio(row.sqlDeep?.meanMs, row.sql?.meanMs), (r) => r <= 1.3],
+    target('service: a cursor page costs ≤ 1.3× page 1 (page-1 req/s ÷ cursor req/s)', (row) => ratio(row.ours?.rps, row.oursDeep?.rps), (r) => r <= 1.3),
+    target('pgbench: a cursor page costs ≤ 1.3× page 1 (cursor ÷ page-1 mean latency, interleaved)', (row) => ratio(row.sqlDeep?.meanMs, row.sql?.meanMs), (r) => r <= 1.3),
   ],
   'list-walk': [
-    [
+    target(
       'the cursor walk returns every customer once',
       (row) => row.cursor && `${row.cursor.rows} rows, ${row.cursor.distinct} distinct, total ${row.cursor.total}`,
       (_, row) => row.cursor.complete,
-    ],
+    ),
   ],
-  'list-search-rate': [['p99 ≤ 100 ms at a fixed arrival rate (open loop)', (row) => row.ours?.p99Ms, (ms) => ms <= 100]],
-  history: [['p99 ≤ 100 ms at a fixed arrival rate (open loop), a customer with 500 versions', (row) => row.ours?.p99Ms, (ms) => ms <= 100]],
+  'list-search-rate': [target('p99 ≤ 100 ms at a fixed arrival rate (open loop)', (row) => row.ours?.p99Ms, (ms) => ms <= 100)],
+  history: [target('p99 ≤ 100 ms at a fixed arrival rate (open loop), a customer with 500 versions', (row) => row.ours?.p99Ms, (ms) => ms <= 100)],
   'projection-lag': [
-    [
+    target(
       'lag p99 ≤ 200 ms',
       // An event never applied has no lag to rank, but it certainly misses the target.
       (row) => (row.ours && row.ours.applied < row.ours.events ? `${row.ours.events - row.ours.applied} events never applied` : row.ours?.lagP99Ms),
       (ms) => typeof ms === 'number' && ms <= 200,
-    ],
+    ),
   ],
 };
 const RSS_LIMIT_MB = 300;
 
+/**
+ * @param {number | undefined} a
+ * @param {number | undefined} b
+ */
 function ratio(a, b) {
   return a === undefined || b === undefined || !b ? undefined : Math.round((a / b) * 100) / 100;
 }
 
-const nameOf = (row) => (row.variant === undefined ? row.scenario : `${row.scenario} ${row.variant}`);
+const nameOf = (/** @type {Row} */ row) => (!('variant' in row) || row.variant === undefined ? row.scenario : `${row.scenario} ${row.variant}`);
 
-/** A row's measurements: [who, result, the service's result of the same kind (for "ours ÷ this")]. */
+/** The runs measured (some kinds of row have a run only when pgbench or the framework-free server ran). */
+const measured = (/** @type {[string, Measured | undefined, Measured?][]} */ runs) =>
+  /** @type {[string, Measured, Measured?][]} */ (runs.filter(([, result]) => result));
+
+/**
+ * A row's measurements: [who, result, the service's result of the same kind (for "ours ÷ this")].
+ * @param {Row} row
+ * @returns {[string, Measured, Measured?][]}
+ */
 function runsOf(row) {
   if (row.scenario === 'list-cursor') {
-    return [
+    return measured([
       ['service, page 1', row.ours], [`service, cursor at ${row.depth.toLocaleString('en')}`, row.oursDeep],
       // Interleaved in one run, each script has half of its transactions: no "ours ÷ this".
       ['pgbench, page 1 (interleaved)', row.sql], [`pgbench, cursor at ${row.depth.toLocaleString('en')} (interleaved)`, row.sqlDeep],
-    ].filter(([, result]) => result);
+    ]);
   }
   if (row.scenario === 'list-search-rate' || row.scenario === 'history') {
-    return [[`service at ${row.rate} req/s (open loop)`, row.ours], [`pgbench at ${row.rate} tx/s (open loop)`, row.sql]].filter(([, result]) => result);
+    return measured([[`service at ${row.rate} req/s (open loop)`, row.ours], [`pgbench at ${row.rate} tx/s (open loop)`, 'sql' in row ? row.sql : undefined]]);
   }
   if (row.scenario === 'list-walk') return [['walk by cursor, cold', row.cold], ['walk by cursor', row.cursor], ['walk by offset', row.offset]];
-  return [['service', row.ours], ['framework-free', row.bare, row.ours], ['pgbench (same SQL)', row.sql, row.ours]].filter(([, result]) => result);
+  return measured([['service', row.ours], ['framework-free', 'bare' in row ? row.bare : undefined, row.ours], ['pgbench (same SQL)', 'sql' in row ? row.sql : undefined, row.ours]]);
 }
 
+/**
+ * @param {Row[]} results
+ * @returns {Check[]}
+ */
 export function evaluate(results) {
   const checks = results.flatMap((row) =>
-    (TARGETS[row.scenario] ?? []).map(([target, actualOf, passes]) => {
-      const actual = actualOf(row);
-      return { scenario: nameOf(row), target, actual: actual ?? null, met: actual === undefined ? null : passes(actual, row) };
-    }),
+    // TARGETS[s] takes the rows of scenario s (TypeScript cannot relate the two through row.scenario).
+    (/** @type {((row: Row) => Omit<Check, 'scenario'>)[] | undefined} */ (TARGETS[row.scenario]) ?? []).map((check) => ({ scenario: nameOf(row), ...check(row) })),
   );
   // Per process: the API process and the workers process (relay + projector) each.
   const peakRss = Math.max(0, ...results.flatMap(runsOf).flatMap(([, run]) => [run.serverRssMb ?? 0, run.workersRssMb ?? 0]));
@@ -76,6 +133,15 @@ export function evaluate(results) {
   return checks;
 }
 
+/**
+ * @typedef {{ customers: number, counterparties: number, largestCounterparty: number, connections: number, seconds: number,
+ *   warmUpSeconds: number, poolMax: number, pgbenchClients: number, searchTerm: string, node: string, cores: number, heapMb: number,
+ *   cursorDepth: number, searchRate: number, searchRateTerms: string[], historyRate: number, historyVersions: number }} Setup
+ */
+
+/**
+ * @param {{ root: string, results: Row[], setup: Setup }} run
+ */
 export function writeReport({ root, results, setup }) {
   const dir = path.join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
@@ -88,8 +154,9 @@ export function writeReport({ root, results, setup }) {
   return [json, markdown];
 }
 
-const cell = (value, unit = '') => (value === undefined || value === null ? '—' : `${value}${unit}`);
+const cell = (/** @type {unknown} */ value, unit = '') => (value === undefined || value === null ? '—' : `${value}${unit}`);
 
+/** @param {{ setup: Setup, results: Row[], checks: Check[] }} run */
 function toMarkdown({ setup, results, checks }) {
   const lines = [
     `# Benchmark ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -121,6 +188,7 @@ function toMarkdown({ setup, results, checks }) {
   return `${lines.join('\n')}\n`;
 }
 
+/** @param {Row[]} results */
 function cursorSection(results) {
   const rows = results.filter((row) => row.scenario === 'list-cursor');
   if (!rows.length) return [];
@@ -132,11 +200,12 @@ function cursorSection(results) {
     '| ordering | who | page 1: req/s, p50 / p99 ms | cursor: req/s, p50 / p99 ms | cost ratio | CPU ms per request, page 1 → cursor |',
     '|---|---|---:|---:|---:|---:|',
   ];
-  const cpuMs = (r) => (r.serverCpuPct === undefined ? null : Math.round(((r.serverCpuPct + r.postgresCpuPct) * 10) / r.rps * 100) / 100);
+  // `?? 0`: as `+ null` did.
+  const cpuMs = (/** @type {Measured & { rps: number }} */ r) => (r.serverCpuPct === undefined ? null : Math.round((((r.serverCpuPct ?? 0) + (r.postgresCpuPct ?? 0)) * 10) / r.rps * 100) / 100);
   for (const row of rows) {
     lines.push(`| ${row.variant} | service | ${row.ours.rps}, ${row.ours.p50Ms} / ${row.ours.p99Ms} | ${row.oursDeep.rps}, ${row.oursDeep.p50Ms} / ${row.oursDeep.p99Ms} | ` +
       `${cell(ratio(row.ours.rps, row.oursDeep.rps))} | ${cell(cpuMs(row.ours))} → ${cell(cpuMs(row.oursDeep))} |`);
-    if (row.sql) {
+    if (row.sql && row.sqlDeep) { // set together (paging.mjs)
       lines.push(`| ${row.variant} | pgbench (interleaved) | ${row.sql.rps}, ${row.sql.p50Ms} / ${row.sql.p99Ms} (mean ${row.sql.meanMs}) | ` +
         `${row.sqlDeep.rps}, ${row.sqlDeep.p50Ms} / ${row.sqlDeep.p99Ms} (mean ${row.sqlDeep.meanMs}) | ${cell(ratio(row.sqlDeep.meanMs, row.sql.meanMs))} | |`);
     }
@@ -144,10 +213,16 @@ function cursorSection(results) {
   return lines;
 }
 
+/** @param {Row[]} results */
 function walkSection(results) {
   const row = results.find((result) => result.scenario === 'list-walk');
   if (!row) return [];
-  const seconds = (ms) => (ms / 1000).toFixed(1);
+  const seconds = (/** @type {number} */ ms) => (ms / 1000).toFixed(1);
+  /**
+   * @param {string} name
+   * @param {import('./paging.mjs').WalkRow['cold' | 'offset']} w
+   * @param {string} note
+   */
   const walk = (name, w, note) =>
     `| ${name} | ${w.pages} | ${w.rows.toLocaleString('en')} | ${seconds(w.wallMs)} | ${w.pageP50Ms} / ${w.pageP99Ms} | ${cell(w.serverCpuPct, '%')} | ${cell(w.postgresCpuPct, '%')} | ${note} |`;
   const { offset } = row;
@@ -166,6 +241,7 @@ function walkSection(results) {
   ];
 }
 
+/** @param {Row[]} results */
 function searchRateSection(results) {
   const rows = results.filter((row) => row.scenario === 'list-search-rate');
   if (!rows.length) return [];

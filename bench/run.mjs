@@ -24,7 +24,7 @@ import { mintToken } from '../scripts/dev-auth.mjs';
 import { startLocalStack, freePorts } from '../scripts/local-stack/index.mjs';
 import { readPidFile } from '../scripts/local-stack/processes.mjs';
 import { spawnWithWatchdog, stopChild } from '../scripts/local-stack/watchdog.mjs';
-import { ISSUER, pgOptions, root } from './compiled.mjs';
+import { compiled, ISSUER, pgOptions, root } from './compiled.mjs';
 import { HISTORY_SCENARIO, HISTORY_VERSIONS, historyScenario } from './history.mjs';
 import { httpLoad } from './http-load.mjs';
 import { startMeasuring } from './measure.mjs';
@@ -34,8 +34,14 @@ import { writeReport } from './report.mjs';
 import { counterpartiesFor, DEFAULT_CUSTOMERS, seed } from './seed.mjs';
 import { createScript, getOneScript, listScript, updateScript } from './sql-limits.mjs';
 
+/** @typedef {import('./paging.mjs').Server} Server */
+/** @typedef {import('./paging.mjs').HttpRequest} HttpRequest */
+/** @typedef {import('./report.mjs').Row} Row */
+
+/** @type {typeof import('../apps/customer-service/src/fields/money')} typed as its source (dist/ is its build) */
+const { Money } = compiled('fields/money.js');
 const workDir = path.join(root, '.local', 'bench');
-const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const log = (/** @type {string} */ line) => process.stderr.write(`[bench] ${line}\n`);
 const SAMPLE_SIZE = 20_000;
 const WARM_UP_SECONDS = 3;
 const SEARCH_TERM = 'kowal';
@@ -84,7 +90,10 @@ const options = {
 const unknown = options.scenarios.filter((name) => !SCENARIOS.includes(name));
 if (unknown.length) usage(`unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
 
+/** @type {(() => Promise<unknown>)[]} */
 const stopping = [];
+/** The local stack's database, once main() has started it (quiesce() reads it). */
+let stackDatabaseUrl = '';
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     log(`${signal}: stopping`);
@@ -96,7 +105,8 @@ try {
   await shutdown();
   process.exit(0);
 } catch (error) {
-  log(`failed: ${error.stack ?? error.message}`);
+  const failure = /** @type {Error} */ (error);
+  log(`failed: ${failure.stack ?? failure.message}`);
   await shutdown();
   process.exit(1);
 }
@@ -106,14 +116,16 @@ async function main() {
   // Commit timestamps: the projection lag is measured from commit to commit (see projectionLag).
   const stack = await startLocalStack({ root, dataRoot: workDir, postgresSettings: ['track_commit_timestamp=on'], log });
   stopping.push(stack.stop);
-  const databaseUrl = stack.databaseUrl;
-  quiesce.databaseUrl = databaseUrl;
+  const databaseUrl = /** @type {string} startLocalStack started PostgreSQL */ (stack.databaseUrl);
+  stackDatabaseUrl = databaseUrl;
   const postmasterPid = readPidFile(path.join(workDir, 'postgres', 'postmaster.pid'));
   const counterparties = await seeded(databaseUrl);
   const sample = await sampleCustomers(databaseUrl);
   const secret = randomBytes(32).toString('base64url');
+  /** @type {Map<string, string>} */
   const tokens = new Map();
   for (const { guid } of counterparties) tokens.set(guid, `Bearer ${await mintToken({ secret, counterparty: guid, sub: 'bench-employee' })}`);
+  const tokenOf = (/** @type {string} */ guid) => /** @type {string} every counterparty has one */ (tokens.get(guid));
 
   const [servicePort, serviceManagementPort, workersManagementPort, barePort] = await freePorts(4);
   // The service as ADR 4 deploys it: the API in one process, the relay and the projector in
@@ -139,26 +151,29 @@ async function main() {
 
   const largest = counterparties[0];
   let serial = 0;
-  const createBody = (counterparty) => {
+  const createBody = (/** @type {import('./seed.mjs').SeededCounterparty} */ counterparty) => {
     serial += 1;
     return {
       login: `bench.${RUN_TAG}.${serial}@bench.example`,
       name: 'Ada', surname: 'Kowalska', phone_number: `+4477${String(90_000_000 + (serial % 9_999_999)).padStart(8, '0')}`,
-      kyc_level: 1, segment: 'PL', status: 'active', balance_allowed: 1500.5,
+      kyc_level: 1, segment: /** @type {const} */ ('PL'), status: 'active', balance_allowed: 1500.5,
       iban: composeIBAN({ countryCode: 'DE', bban: `${counterparty.bank}${RUN_TAG}${String(serial % 100_000).padStart(5, '0')}` }),
       asset_code: 'EURC', asset_issuer: ISSUER,
     };
   };
+  // The SQL limit's statements get the body as the service parses it: the amount as Money (the
+  // same text in the SQL and the same JSON number in the event as 1500.5 gives).
+  const parsedBody = (/** @type {ReturnType<typeof createBody>} */ body) => ({ ...body, balance_allowed: Money.fromDecimal(String(body.balance_allowed)) });
   const randomSampled = () => sample[Math.floor(Math.random() * sample.length)];
   const createRequest = () => {
     const counterparty = counterparties[serial % counterparties.length];
     return {
       method: 'POST', path: `/counterparty/${counterparty.guid}/customers`,
-      headers: { authorization: tokens.get(counterparty.guid) }, body: JSON.stringify(createBody(counterparty)),
+      headers: { authorization: tokenOf(counterparty.guid) }, body: JSON.stringify(createBody(counterparty)),
     };
   };
-  const listRequest = (query) => () => ({
-    method: 'GET', path: `/counterparty/${largest.guid}/customers${query ? `?${query}` : ''}`, headers: { authorization: tokens.get(largest.guid) },
+  const listRequest = (/** @type {string} */ query) => () => ({
+    method: 'GET', path: `/counterparty/${largest.guid}/customers${query ? `?${query}` : ''}`, headers: { authorization: tokenOf(largest.guid) },
   });
   const lists = {
     list: '',
@@ -166,18 +181,19 @@ async function main() {
     'list-search': `search_string=${SEARCH_TERM}`,
     'list-offset': 'offset=50000',
   };
+  /** @type {Record<string, { ours: () => HttpRequest, bare?: () => HttpRequest, sql: () => { script: string, defines: Record<string, string> } }>} */
   const definitions = {
-    create: { ours: createRequest, bare: createRequest, sql: () => createScript(largest.guid, createBody(largest)) },
+    create: { ours: createRequest, bare: createRequest, sql: () => createScript(largest.guid, parsedBody(createBody(largest))) },
     update: {
       ours: () => {
         const customer = randomSampled();
         return {
           method: 'PUT', path: `/counterparty/${customer.counterparty_guid}/customers/${customer.guid}`,
-          headers: { authorization: tokens.get(customer.counterparty_guid) },
+          headers: { authorization: tokenOf(customer.counterparty_guid) },
           body: JSON.stringify({ status: `reviewed-${serial++ % 1000}`, kyc_level: 2 }),
         };
       },
-      sql: () => updateScript(sample.length, largest.guid, createBody(largest)),
+      sql: () => updateScript(sample.length, largest.guid, parsedBody(createBody(largest))),
     },
     ...Object.fromEntries(Object.entries(lists).map(([name, query]) => [
       name,
@@ -188,7 +204,7 @@ async function main() {
         const customer = randomSampled();
         return {
           method: 'GET', path: `/counterparty/${customer.counterparty_guid}/customers/${customer.guid}`,
-          headers: { authorization: tokens.get(customer.counterparty_guid) },
+          headers: { authorization: tokenOf(customer.counterparty_guid) },
         };
       },
       sql: () => getOneScript(sample.length),
@@ -202,10 +218,11 @@ async function main() {
     })
     : null;
   const paging = {
-    service, token: tokens.get(largest.guid), largest, pgbench, databaseUrl, postmasterPid, options, warmUpSeconds: WARM_UP_SECONDS,
+    service, token: tokenOf(largest.guid), largest, pgbench, databaseUrl, postmasterPid, options, warmUpSeconds: WARM_UP_SECONDS,
     listRequest, withPrefix, sqlScenario, quiesce, withClient, log,
     measure: () => startMeasuring({ serverPid: service.pid, workersPid: service.workersPid, postmasterPid }),
   };
+  /** @type {Row[]} */
   const results = [];
   for (const name of options.scenarios) {
     if (PAGING_SCENARIOS.includes(name)) {
@@ -221,9 +238,12 @@ async function main() {
       continue;
     }
     const definition = definitions[name];
-    const row = { scenario: name };
-    row.ours = await httpScenario(`${name} · service`, service, postmasterPid, definition.ours);
-    if (definition.bare) row.bare = await httpScenario(`${name} · framework-free`, bare, postmasterPid, definition.bare);
+    /** @type {import('./report.mjs').HttpRow} */
+    const row = {
+      scenario: /** @type {import('./report.mjs').HttpRow['scenario']} one of definitions' */ (name),
+      ours: await httpScenario(`${name} · service`, service, postmasterPid, definition.ours),
+    };
+    if (definition.bare && bare) row.bare = await httpScenario(`${name} · framework-free`, bare, postmasterPid, definition.bare);
     if (pgbench) row.sql = await sqlScenario(`${name} · pgbench`, { pgbench, databaseUrl, postmasterPid, ...definition.sql() });
     results.push(row);
   }
@@ -241,6 +261,12 @@ async function main() {
   log(`results: ${files.map((file) => path.relative(root, file)).join(', ')}`);
 }
 
+/**
+ * @param {string} label
+ * @param {Server} server
+ * @param {number} postmasterPid
+ * @param {() => HttpRequest} next
+ */
 async function httpScenario(label, server, postmasterPid, next) {
   await quiesce();
   const load = { baseUrl: server.url, next: () => withPrefix(server, next()), connections: options.connections };
@@ -254,6 +280,11 @@ async function httpScenario(label, server, postmasterPid, next) {
   return { ...result, ...usage };
 }
 
+/**
+ * @param {string} label
+ * @param {import('./paging.mjs').SqlScenarioOptions} options
+ * @returns {Promise<import('./paging.mjs').SqlResult>}
+ */
 async function sqlScenario(label, { pgbench, databaseUrl, postmasterPid, script, defines, rate }) {
   await quiesce();
   log(`${label}: 10 clients, ${options.seconds} s${rate ? ` at ${rate} tx/s (open loop)` : ''}`);
@@ -272,6 +303,12 @@ async function sqlScenario(label, { pgbench, databaseUrl, postmasterPid, script,
   }
 }
 
+/**
+ * @template T
+ * @param {string} databaseUrl
+ * @param {(client: pg.Client) => Promise<T>} work
+ * @returns {Promise<T>}
+ */
 async function withClient(databaseUrl, work) {
   const client = new pg.Client(pgOptions(databaseUrl));
   client.on('error', () => {}); // PostgreSQL stopping under us (Ctrl-C) is not worth a crash
@@ -287,6 +324,8 @@ async function withClient(databaseUrl, work) {
  * Creates at a steady rate; the lag of each event runs from the commit of the create (the
  * customer row, never updated in this scenario) to the commit of the projector's transaction
  * that applied it (its processed_events row): PostgreSQL's commit timestamps, one clock.
+ * @param {{ databaseUrl: string, service: Server, postmasterPid: number, createRequest: () => HttpRequest }} options
+ * @returns {Promise<import('./report.mjs').LagRow>}
  */
 async function projectionLag({ databaseUrl, service, postmasterPid, createRequest }) {
   return withClient(databaseUrl, async (client) => {
@@ -296,7 +335,7 @@ async function projectionLag({ databaseUrl, service, postmasterPid, createReques
     const measuring = startMeasuring({ serverPid: service.pid, workersPid: service.workersPid, postmasterPid });
     const load = await httpLoad({ baseUrl: service.url, next: () => withPrefix(service, createRequest()), connections: options.connections, seconds: options.seconds, rate: options.lagRate });
     const usage = measuring.stop();
-    const ms = (interval) => `extract(epoch FROM ${interval}) * 1000`;
+    const ms = (/** @type {string} */ interval) => `extract(epoch FROM ${interval}) * 1000`;
     const lagMs = ms('pg_xact_commit_timestamp(p.xmin) - pg_xact_commit_timestamp(c.xmin)');
     const relayMs = ms('o.published_at - pg_xact_commit_timestamp(c.xmin)');
     const lagSql = `SELECT count(o.id)::int AS events, count(p.event_id)::int AS applied,
@@ -313,7 +352,8 @@ async function projectionLag({ databaseUrl, service, postmasterPid, createReques
       if (lag.applied === lag.events) break;
       await sleep(1000);
     }
-    const round = (ms) => Math.round(ms * 10) / 10;
+    const round = (/** @type {number} */ ms) => Math.round(ms * 10) / 10;
+    /** @type {import('./report.mjs').LagRow} */
     const result = {
       scenario: 'projection-lag',
       ours: {
@@ -327,7 +367,10 @@ async function projectionLag({ databaseUrl, service, postmasterPid, createReques
   });
 }
 
-/** Seeds unless --reuse finds this size already seeded; returns the counterparties, largest first. */
+/**
+ * Seeds unless --reuse finds this size already seeded; returns the counterparties, largest first.
+ * @param {string} databaseUrl
+ */
 async function seeded(databaseUrl) {
   const marker = path.join(workDir, 'seeded.json');
   const counterparties = counterpartiesFor(options.customers);
@@ -342,7 +385,11 @@ async function seeded(databaseUrl) {
   return counterparties;
 }
 
-/** 20,000 random customers of the read model (so GET one finds them), in memory for HTTP and in bench_sample (n = 1 …) for pgbench. */
+/**
+ * 20,000 random customers of the read model (so GET one finds them), in memory for HTTP and in bench_sample (n = 1 …) for pgbench.
+ * @param {string} databaseUrl
+ * @returns {Promise<{ guid: string, counterparty_guid: string }[]>}
+ */
 async function sampleCustomers(databaseUrl) {
   return withClient(databaseUrl, async (client) => {
     await client.query('DROP TABLE IF EXISTS bench_sample');
@@ -356,6 +403,11 @@ async function sampleCustomers(databaseUrl) {
   });
 }
 
+/**
+ * @param {Server} server
+ * @param {HttpRequest} request
+ * @returns {HttpRequest}
+ */
 function withPrefix(server, request) {
   return { ...request, path: `${server.prefix}${request.path}` };
 }
@@ -365,7 +417,7 @@ function withPrefix(server, request) {
  * no scenario is measured while the relay and the projector still work off another's backlog.
  */
 async function quiesce() {
-  await withClient(quiesce.databaseUrl, async (client) => {
+  await withClient(stackDatabaseUrl, async (client) => {
     const handled = async () => {
       const { rows: [row] } = await client.query(
         `SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL)::int AS unpublished,
@@ -384,6 +436,15 @@ async function quiesce() {
   });
 }
 
+/**
+ * @param {string} name
+ * @param {string[]} args
+ * @param {number} port
+ * @param {string} prefix
+ * @param {string} readyUrl
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<Server>}
+ */
 async function startServer(name, args, port, prefix, readyUrl, env) {
   const logFile = path.join(workDir, `${name.replace(/\W+/g, '-')}.log`);
   const profiling = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(workDir, 'profiles')}`] : [];
@@ -409,15 +470,23 @@ async function startServer(name, args, port, prefix, readyUrl, env) {
 }
 
 async function shutdown() {
-  while (stopping.length) await stopping.shift()().catch((error) => log(`stop: ${error.message}`));
+  for (let stop = stopping.shift(); stop; stop = stopping.shift()) await stop().catch((/** @type {Error} */ error) => log(`stop: ${error.message}`));
 }
 
+/**
+ * @param {'customers' | 'seconds' | 'connections' | 'lag-rate' | 'search-rate' | 'history-rate' | 'heap-mb'} name
+ * @param {number} minimum
+ */
 function positive(name, minimum) {
   const value = Number(flags[name]);
   if (!Number.isInteger(value) || value < minimum) usage(`--${name} must be an integer ≥ ${minimum}`);
   return value;
 }
 
+/**
+ * @param {string} problem
+ * @returns {never}
+ */
 function usage(problem) {
   process.stderr.write(`${problem}\nusage: npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--search-rate R] [--history-rate R] [--only ${SCENARIOS.join(',')}] [--reuse] [--profile] [--heap-mb M]\n`);
   process.exit(2);

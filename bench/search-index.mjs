@@ -24,12 +24,26 @@ import { compiled, pgOptions, root } from './compiled.mjs';
 import { RATE_TERMS } from './paging.mjs';
 import { counterpartiesFor, DEFAULT_CUSTOMERS } from './seed.mjs';
 
+// Typed as their TypeScript source (dist/ is its build).
+/** @type {typeof import('../apps/customer-service/src/customers/queries/find-customers/customer-list.sql')} */
 const { customerListSql } = compiled('customers/queries/find-customers/customer-list.sql.js');
+/** @type {typeof import('../apps/customer-service/src/customers/queries/find-customers/customer-list.params')} */
 const { parseCustomerListQuery } = compiled('customers/queries/find-customers/customer-list.params.js');
+
+/** @typedef {import('../apps/customer-service/src/database/sql-params').SqlQuery} SqlQuery */
+/**
+ * A node of EXPLAIN (FORMAT JSON)'s plan: the fields read here.
+ * @typedef {{ 'Node Type': string, 'Relation Name'?: string, 'Index Name'?: string, 'Heap Fetches'?: number,
+ *   'Shared Hit Blocks': number, 'Shared Read Blocks': number, Plans?: PlanNode[] }} PlanNode
+ */
+/** @typedef {Awaited<ReturnType<typeof explain>>} PlanSummary */
+/** @typedef {{ wallMs: number, cpuMs: number, plans: { page: PlanSummary, total: PlanSummary } }} ReadRun */
+/** @typedef {Awaited<ReturnType<typeof writeCost>>} WriteRun */
 
 const AFTER = 'customer_list_view_created_at_idx';
 const BEFORE = 'bench_created_at_before_idx';
 const BEFORE_DEFINITION = `CREATE INDEX IF NOT EXISTS ${BEFORE} ON customer_list_view (counterparty_guid, created_at, customer_guid) INCLUDE (is_disabled, branch_guid, writer_xid)`;
+/** @type {Record<string, { drop: string, index: string }>} */
 const VARIANTS = { before: { drop: AFTER, index: BEFORE }, after: { drop: BEFORE, index: AFTER } };
 
 const { values: flags } = parseArgs({
@@ -43,19 +57,20 @@ const { values: flags } = parseArgs({
 const rounds = Number(flags.rounds);
 const queries = Number(flags.queries);
 const rows = Number(flags.rows);
-const log = (line) => process.stderr.write(`[search-index] ${line}\n`);
+const log = (/** @type {string} */ line) => process.stderr.write(`[search-index] ${line}\n`);
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error('DATABASE_URL is required');
 
 const client = new pg.Client(pgOptions(databaseUrl));
 await client.connect();
 try {
-  await main();
+  await main(databaseUrl);
 } finally {
   await client.end();
 }
 
-async function main() {
+/** @param {string} databaseUrl */
+async function main(databaseUrl) {
   const largest = counterpartiesFor(Number(flags.customers))[0].guid;
   const { rows: [{ definition }] } = await client.query(`SELECT pg_get_indexdef($1::regclass) AS definition`, [AFTER]);
   if (!definition.includes('search_text')) throw new Error(`${AFTER} has no search_text: apply migration 1765180800000 first`);
@@ -70,7 +85,9 @@ async function main() {
   const sizes = await indexSizes();
   const { rows: [{ count: listSize }] } = await client.query('SELECT count(*)::int AS count FROM customer_list_view WHERE counterparty_guid = $1', [largest]);
 
+  /** @type {Record<string, Record<string, ReadRun[]>>} */
   const reads = Object.fromEntries(Object.keys(VARIANTS).map((variant) => [variant, Object.fromEntries(RATE_TERMS.map((term) => [term, []]))]));
+  /** @type {Record<string, WriteRun[]>} */
   const writes = Object.fromEntries(Object.keys(VARIANTS).map((variant) => [variant, []]));
   const sql = Object.fromEntries(RATE_TERMS.map((term) => {
     const { filter, page } = parseCustomerListQuery({ search_string: term });
@@ -134,7 +151,12 @@ async function main() {
   report({ largest, listSize, sizes, reads, writes });
 }
 
-/** Runs `work` in a transaction where only `variant`'s created_at index exists; rolled back. */
+/**
+ * Runs `work` in a transaction where only `variant`'s created_at index exists; rolled back.
+ * @template T
+ * @param {string} variant
+ * @param {() => Promise<T>} work
+ */
 async function withOnly(variant, work) {
   await client.query('BEGIN');
   try {
@@ -145,11 +167,17 @@ async function withOnly(variant, work) {
   }
 }
 
-/** EXPLAIN (ANALYZE, BUFFERS) of one statement: time, shared buffers hit + read, the indexes and scans on customer_list_view. */
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of one statement: time, shared buffers hit + read, the indexes and scans on customer_list_view.
+ * @param {SqlQuery} query
+ */
 async function explain(query) {
   const { rows: [row] } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${query.text}`, query.values);
+  /** @type {[{ Plan: PlanNode, 'Execution Time': number }]} */
   const [{ Plan: plan, 'Execution Time': ms }] = row['QUERY PLAN'];
+  /** @type {string[]} */
   const scans = [];
+  /** @param {PlanNode} node */
   const walk = (node) => {
     if (node['Relation Name'] === 'customer_list_view' || node['Index Name']) {
       const heap = node['Heap Fetches'] !== undefined ? `, heap fetches ${node['Heap Fetches']}` : '';
@@ -161,10 +189,14 @@ async function explain(query) {
   return { ms: Math.round(ms * 100) / 100, buffers: plan['Shared Hit Blocks'] + plan['Shared Read Blocks'], read: plan['Shared Read Blocks'], scans };
 }
 
-/** Inserting, then updating, `rows` read-model rows as the projector does; per row. Inside withOnly's transaction (rolled back). */
+/**
+ * Inserting, then updating, `rows` read-model rows as the projector does; per row. Inside withOnly's transaction (rolled back).
+ * @param {string} columns  the column list
+ * @param {() => number} cpuNs  the backend's CPU time so far
+ */
 async function writeCost(columns, cpuNs) {
-  const lsn = async () => (await client.query('SELECT pg_current_wal_insert_lsn() AS lsn')).rows[0].lsn;
-  const walBytes = async (from) => Number((await client.query('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1) AS bytes', [from])).rows[0].bytes);
+  const lsn = async () => /** @type {string} */ ((await client.query('SELECT pg_current_wal_insert_lsn() AS lsn')).rows[0].lsn);
+  const walBytes = async (/** @type {string} */ from) => Number((await client.query('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1) AS bytes', [from])).rows[0].bytes);
   let from = await lsn();
   let cpu = cpuNs();
   await client.query(`INSERT INTO customer_list_view (${columns}) SELECT ${columns} FROM bench_write_rows`);
@@ -176,7 +208,7 @@ async function writeCost(columns, cpuNs) {
     FROM bench_write_rows w WHERE v.customer_guid = w.customer_guid`);
   const updateCpu = cpuNs() - cpu;
   const updateWal = await walBytes(from);
-  const per = (value, unit) => Math.round((value / rows / unit) * 10) / 10;
+  const per = (/** @type {number} */ value, /** @type {number} */ unit) => Math.round((value / rows / unit) * 10) / 10;
   return {
     insertWalBytesPerRow: per(insertWal, 1), insertCpuUsPerRow: per(insertCpu, 1e3),
     updateWalBytesPerRow: per(updateWal, 1), updateCpuUsPerRow: per(updateCpu, 1e3),
@@ -192,13 +224,23 @@ async function indexSizes() {
   return { tableBytes: Number(table), indexes: Object.fromEntries(sized.map((row) => [row.name, Number(row.bytes)])) };
 }
 
+/**
+ * @typedef {{ wallMs: number, cpuMs: number, pageMs: number, totalMs: number, pageBuffers: number, totalBuffers: number,
+ *   pageScans: string[], totalScans: string[] }} ReadSummary
+ */
+
+/**
+ * @param {{ largest: string, listSize: number, sizes: Awaited<ReturnType<typeof indexSizes>>,
+ *   reads: Record<string, Record<string, ReadRun[]>>, writes: Record<string, WriteRun[]> }} results
+ */
 function report({ largest, listSize, sizes, reads, writes }) {
-  const median = (values) => {
+  const median = (/** @type {number[]} */ values) => {
     const sorted = [...values].sort((a, b) => a - b);
     const middle = Math.floor(sorted.length / 2);
     return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   };
-  const round2 = (value) => Math.round(value * 100) / 100;
+  const round2 = (/** @type {number} */ value) => Math.round(value * 100) / 100;
+  /** @type {{ reads: Record<string, Record<string, ReadSummary>>, writes: Record<string, Record<string, number>> }} */
   const summary = { reads: {}, writes: {} };
   for (const variant of Object.keys(VARIANTS)) {
     summary.reads[variant] = Object.fromEntries(RATE_TERMS.map((term) => {
@@ -210,13 +252,14 @@ function report({ largest, listSize, sizes, reads, writes }) {
         pageScans: [...new Set(runs.map((run) => run.plans.page.scans.join('; ')))], totalScans: [...new Set(runs.map((run) => run.plans.total.scans.join('; ')))],
       }];
     }));
-    summary.writes[variant] = Object.fromEntries(Object.keys(writes[variant][0] ?? {}).map((key) => [key, round2(median(writes[variant].map((write) => write[key])))]));
+    const keys = /** @type {(keyof WriteRun)[]} */ (Object.keys(writes[variant][0] ?? {}));
+    summary.writes[variant] = Object.fromEntries(keys.map((key) => [key, round2(median(writes[variant].map((write) => write[key])))]));
   }
   const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
   const base = path.join(root, 'bench', 'results', `${stamp}-search-index`);
   const setup = { rounds, queries, rows, largest, listSize, sizes, loadAvg: (readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3)).join(' ') };
   writeFileSync(`${base}.json`, `${JSON.stringify({ setup, summary, reads, writes }, null, 2)}\n`);
-  const mb = (bytes) => `${Math.round(bytes / 1e6)} MB`;
+  const mb = (/** @type {number} */ bytes) => `${Math.round(bytes / 1e6)} MB`;
   const lines = [
     `# The search path's index, before and after migration 1765180800000 (${stamp})`,
     '',

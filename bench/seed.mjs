@@ -36,13 +36,22 @@ const STATUSES = ['active', 'active', 'active', 'active', 'pending_review', 'doc
 const HOUR_MS = 3_600_000;
 const SPAN_MS = 3 * 365 * 24 * HOUR_MS; // created_at spread over three years
 
-/** A guid derived from a name: the same counterparties and branches on every run. */
+/**
+ * A guid derived from a name: the same counterparties and branches on every run.
+ * @param {string} name
+ */
 export function stableGuid(name) {
   const hex = createHash('sha256').update(name).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Counterparty k (1-based) of a run: its guid and its number of customers (Zipf, s = 1). */
+/** @typedef {{ guid: string, size: number, bank: number }} SeededCounterparty */
+
+/**
+ * Counterparty k (1-based) of a run: its guid and its number of customers (Zipf, s = 1).
+ * @param {number} customers
+ * @returns {SeededCounterparty[]}
+ */
 export function counterpartiesFor(customers, count = DEFAULT_COUNTERPARTIES) {
   const harmonic = Array.from({ length: count }, (_, k) => 1 / (k + 1)).reduce((a, b) => a + b, 0);
   const sizes = Array.from({ length: count }, (_, k) => Math.max(1, Math.floor(customers / (k + 1) / harmonic)));
@@ -50,7 +59,10 @@ export function counterpartiesFor(customers, count = DEFAULT_COUNTERPARTIES) {
   return sizes.map((size, k) => ({ guid: stableGuid(`bench-counterparty-${k + 1}`), size, bank: 10_000_000 + k * 7919 }));
 }
 
-/** Deterministic pseudo-random numbers (mulberry32): the same data for the same N. */
+/**
+ * Deterministic pseudo-random numbers (mulberry32): the same data for the same N.
+ * @param {number} seed
+ */
 function randomSource(seed) {
   let state = seed >>> 0;
   return () => {
@@ -62,10 +74,15 @@ function randomSource(seed) {
   };
 }
 
-/** Yields [customerLine, accountLine] pairs in COPY text format, counterparty by counterparty. */
+/**
+ * Yields [customerLine, accountLine] pairs in COPY text format, counterparty by counterparty.
+ * @param {SeededCounterparty[]} counterparties
+ * @param {number} now  epoch ms
+ * @returns {Generator<[string, string]>}
+ */
 function* rows(counterparties, now) {
   const random = randomSource(20261125);
-  const pick = (list) => list[Math.floor(random() * list.length)];
+  const pick = (/** @type {readonly string[]} */ list) => list[Math.floor(random() * list.length)];
   let serial = 0;
   for (const counterparty of counterparties) {
     const branches = Array.from({ length: BRANCHES_PER_COUNTERPARTY }, (_, b) => stableGuid(`${counterparty.guid}-branch-${b}`));
@@ -104,10 +121,16 @@ const ACCOUNT_COPY = `COPY wallet_accounts (guid, customer_guid, counterparty_gu
 export async function seed({ databaseUrl, customers = DEFAULT_CUSTOMERS, counterparties = DEFAULT_COUNTERPARTIES, log = console.error }) {
   const started = Date.now();
   const plan = counterpartiesFor(customers, counterparties);
+  // Typed as their TypeScript source (dist/ is its build).
+  /** @type {typeof import('typeorm')} */
   const { DataSource } = require('typeorm');
+  /** @type {typeof import('../apps/customer-service/src/database/typeorm-options')} */
   const { typeOrmOptions } = compiled('database/typeorm-options.js');
+  /** @type {typeof import('../apps/customer-service/src/config/app-config')} */
   const { loadDatabaseConfig } = compiled('config/app-config.js');
+  /** @type {typeof import('../apps/customer-service/src/database/run-migrations')} */
   const { runMigrationsLocked } = compiled('database/run-migrations.js');
+  /** @type {typeof import('../apps/customer-service/src/projector/rebuild/read-model.rebuild')} */
   const { rebuildReadModel } = compiled('projector/rebuild/read-model.rebuild.js');
   const dataSource = await new DataSource(typeOrmOptions(loadDatabaseConfig({ ...process.env, DATABASE_URL: databaseUrl, DATABASE_URL_FILE: undefined }), 'bench-seed')).initialize();
   const client = new pg.Client(pgOptions(databaseUrl));
@@ -120,6 +143,7 @@ export async function seed({ databaseUrl, customers = DEFAULT_CUSTOMERS, counter
     const indexes = await dropSecondaryIndexes(client);
 
     const bar = progressBar({ label: 'seed: write tables', total: customers * 2, unit: 'rows' });
+    /** @type {string[]} */
     const accountLines = [];
     await client.query('BEGIN');
     await copyInto(client, CUSTOMER_COPY, rows(plan, Date.now()), ([customer, account]) => {
@@ -156,7 +180,16 @@ export async function seed({ databaseUrl, customers = DEFAULT_CUSTOMERS, counter
   }
 }
 
-/** COPYs `toLine(item)` of every item, in chunks of 2,000 lines. */
+/** @typedef {{ name: string, table: string, definition: string }} IndexDefinition */
+
+/**
+ * COPYs `toLine(item)` of every item, in chunks of 2,000 lines.
+ * @template T
+ * @param {pg.Client} client
+ * @param {string} copySql
+ * @param {Iterable<T>} items
+ * @param {(item: T) => string} toLine
+ */
 async function copyInto(client, copySql, items, toLine) {
   function* chunks() {
     let chunk = '';
@@ -174,8 +207,12 @@ async function copyInto(client, copySql, items, toLine) {
   await pipeline(Readable.from(chunks()), client.query(copyStreams.from(copySql)));
 }
 
-/** Drops every index of the seeded tables but the primary keys; returns their definitions. */
+/**
+ * Drops every index of the seeded tables but the primary keys; returns their definitions.
+ * @param {pg.Client} client
+ */
 async function dropSecondaryIndexes(client) {
+  /** @type {pg.QueryResult<IndexDefinition>} */
   const { rows: indexes } = await client.query(
     `SELECT i.indexrelid::regclass::text AS name, t.relname AS table, pg_get_indexdef(i.indexrelid) AS definition
        FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
@@ -186,6 +223,11 @@ async function dropSecondaryIndexes(client) {
   return indexes;
 }
 
+/**
+ * @param {pg.Client} client
+ * @param {IndexDefinition[]} indexes
+ * @param {(line: string) => void} log
+ */
 async function recreate(client, indexes, log) {
   const started = Date.now();
   for (const index of indexes) await client.query(index.definition);
@@ -196,7 +238,7 @@ const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPat
 if (isMain) {
   const { parseArgs } = await import('node:util');
   const { values } = parseArgs({ options: { customers: { type: 'string' }, counterparties: { type: 'string' } } });
-  const count = (value, fallback) => (value === undefined ? fallback : Number(value));
+  const count = (/** @type {string | undefined} */ value, /** @type {number} */ fallback) => (value === undefined ? fallback : Number(value));
   const customers = count(values.customers, DEFAULT_CUSTOMERS);
   const counterparties = count(values.counterparties, DEFAULT_COUNTERPARTIES);
   if (!process.env.DATABASE_URL || !Number.isInteger(customers) || customers < counterparties || !Number.isInteger(counterparties) || counterparties < 1) {

@@ -18,30 +18,52 @@ import { createServer } from 'node:http';
 import pg from 'pg';
 import { compiled } from '../compiled.mjs';
 
+// The service's modules, typed as their TypeScript source (dist/ is its build).
 
+/** @type {typeof import('../../apps/customer-service/src/config/app-config')} */
 const { loadDatabaseConfig } = compiled('config/app-config');
+/** @type {typeof import('../../apps/customer-service/src/database/pg-connection')} */
 const { pgConnectionOptions } = compiled('database/pg-connection');
+/** @type {typeof import('../../apps/customer-service/src/auth/token-verifier')} */
 const { TokenVerifier } = compiled('auth/token-verifier');
+/** @type {typeof import('../../apps/customer-service/src/auth/principal')} */
 const { SCOPE_READ, SCOPE_WRITE } = compiled('auth/principal');
+/** @type {typeof import('../../apps/customer-service/src/http/api-error')} */
 const { ApiError } = compiled('http/api-error');
+/** @type {typeof import('../../apps/customer-service/src/http/error-response')} */
 const { toErrorResponse } = compiled('http/error-response');
+/** @type {typeof import('../../apps/customer-service/src/http/json-body')} */
 const { parseJsonBody } = compiled('http/json-body');
+/** @type {typeof import('../../apps/customer-service/src/http/request-id')} */
 const { requestIdFor } = compiled('http/request-id');
+/** @type {typeof import('../../apps/customer-service/src/fields/field-rules')} */
 const rules = compiled('fields/field-rules');
+/** @type {typeof import('../../apps/customer-service/src/customers/domain/customer')} */
 const { Customer } = compiled('customers/domain/customer');
+/** @type {typeof import('../../apps/customer-service/src/customers/customer-errors')} */
 const { IbanTakenError, LoginTakenError } = compiled('customers/customer-errors');
+/** @type {typeof import('../../apps/customer-service/src/fields/money')} */
 const { Money, stringifyJson } = compiled('fields/money');
+/** @type {typeof import('../../apps/customer-service/src/customers/commands/customer-events')} */
 const { eventContextOf, toOutboxMessages } = compiled('customers/commands/customer-events');
+/** @type {typeof import('../../apps/customer-service/src/customers/customer.mapper')} */
 const { createdCustomerView, customerViewOfRow: toCustomerView } = compiled('customers/customer.mapper');
+/** @type {typeof import('../../apps/customer-service/src/auth/access')} */
 const { branchForCreate, scopeOf } = compiled('auth/access');
+/** @type {typeof import('../../apps/customer-service/src/http/request-headers')} */
 const { entityTag } = compiled('http/request-headers');
+/** @type {typeof import('../../apps/customer-service/src/customers/commands/persistence/customer.repository')} */
 const { INSERT_CUSTOMER_SQL, INSERT_ACCOUNT_SQL, insertCustomerValues, insertAccountValues } = compiled('customers/commands/persistence/customer.repository');
+/** @type {typeof import('../../apps/customer-service/src/outbox/outbox.writer')} */
 const { outboxInsertSql } = compiled('outbox/outbox.writer');
+/** @type {typeof import('../../apps/customer-service/src/customers/queries/find-customers/customer-list.params')} */
 const { parseCustomerListQuery } = compiled('customers/queries/find-customers/customer-list.params');
+/** @type {typeof import('../../apps/customer-service/src/customers/queries/find-customers/customer-list.sql')} */
 const { customerListSql } = compiled('customers/queries/find-customers/customer-list.sql');
 
 const BODY_LIMIT_BYTES = 64 * 1024; // the service's BODY_LIMIT_BYTES (create-app.ts)
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
+/** @type {typeof import('../../apps/customer-service/src/auth/bearer')} */
 const { bearerTokenOf } = compiled('auth/bearer'); // as the service's request gate
 const CUSTOMERS_PATH = /^\/counterparty\/([^/]+)\/customers$/;
 const UNIQUE_VIOLATION = '23505';
@@ -56,10 +78,11 @@ try {
   if (!process.env.AUTH_JWT_SECRET) throw new Error('AUTH_JWT_SECRET is not set');
   database = loadDatabaseConfig(process.env);
 } catch (error) {
-  process.stderr.write(`bare server: ${error.message}\n`); // the config's messages never echo the URL
+  process.stderr.write(`bare server: ${/** @type {Error} both throw Errors */ (error).message}\n`); // the config's messages never echo the URL
   process.exit(1);
 }
-const verifier = new TokenVerifier({ auth: { jwtSecret: process.env.AUTH_JWT_SECRET } });
+// The verifier reads only `auth` of the service's configuration (no maxTokenAgeSeconds here: no token age check).
+const verifier = new TokenVerifier(/** @type {import('../../apps/customer-service/src/config/app-config').AppConfig} */ ({ auth: { jwtSecret: process.env.AUTH_JWT_SECRET } }));
 // The service's pool settings (database/typeorm-options.ts). One pool for writes and lists, the
 // size of the service's queries pool: a scenario runs one kind of work at a time.
 const pool = new pg.Pool({
@@ -67,16 +90,19 @@ const pool = new pg.Pool({
   statement_timeout: database.statementTimeoutMs, idle_in_transaction_session_timeout: database.statementTimeoutMs * 2,
   application_name: 'customer-service-bare',
 });
-pool.on('error', (error) => process.stderr.write(`bare server: idle database connection failed (${error.code ?? 'no code'})\n`));
+pool.on('error', (/** @type {Error & { code?: string }} */ error) => process.stderr.write(`bare server: idle database connection failed (${error.code ?? 'no code'})\n`));
 
 // Body fields → check; each returns the normalised value or a Problem (the service's field
 // rules, fields/field-rules.ts, fed as its request DTOs feed them).
 const { Problem } = rules;
-const isNullable = (check) => (value) => (value === null ? null : check(value));
-const notNull = (check) => (value) => (value === null ? new Problem('must not be null') : check(value));
-const aString = (read) => (value) => (typeof value === 'string' ? read(value) : new Problem('must be a string'));
-const cleanText = (max) => isNullable(aString(rules.text(max)));
-const money = (value) => (typeof value === 'object' && value !== null && 'text' in value ? rules.money(value.text) : typeof value === 'number' ? rules.money(String(value)) : new Problem('must be a number'));
+/** @typedef {(value: unknown) => unknown} Check  a field's value → the value kept, or a Problem */
+const isNullable = (/** @type {Check} */ check) => (/** @type {unknown} */ value) => (value === null ? null : check(value));
+const notNull = (/** @type {Check} */ check) => (/** @type {unknown} */ value) => (value === null ? new Problem('must not be null') : check(value));
+const aString = (/** @type {(raw: string) => unknown} */ read) => (/** @type {unknown} */ value) => (typeof value === 'string' ? read(value) : new Problem('must be a string'));
+const cleanText = (/** @type {number} */ max) => isNullable(aString(rules.text(max)));
+/** @type {Check} */
+const money = (value) => (typeof value === 'object' && value !== null && 'text' in value ? rules.money(/** @type {string} an ExactNumber's text */ (value.text)) : typeof value === 'number' ? rules.money(String(value)) : new Problem('must be a number'));
+/** @type {Record<string, Check>} */
 const BODY_FIELDS = {
   asset_code: aString(rules.assetCode),
   asset_issuer: aString(rules.stellarAccountId),
@@ -86,7 +112,7 @@ const BODY_FIELDS = {
   surname: cleanText(255),
   paternal_name: cleanText(255),
   phone_number: isNullable(aString(rules.phone)),
-  kyc_level: notNull((value) => (Number.isInteger(value) && value >= 0 && value <= 2_147_483_647 ? value : new Problem('must be an integer from 0 to 2147483647'))),
+  kyc_level: notNull((value) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 2_147_483_647 ? value : new Problem('must be an integer from 0 to 2147483647'))),
   is_disabled: notNull((value) => (typeof value === 'boolean' ? value : new Problem('must be a boolean value'))),
   balance_allowed: notNull(money),
   balance_asset_code: isNullable(aString(rules.assetCode)),
@@ -97,9 +123,21 @@ const BODY_FIELDS = {
 };
 const REQUIRED_FIELDS = ['asset_code', 'asset_issuer'];
 
-/** The validated create body, or one 400 naming every bad field (as the service's ValidationPipe). */
+/**
+ * What readCreateBody returns: each field present passed its check.
+ * @typedef {{ login?: string | null, iban?: string | null, asset_code: string, asset_issuer: string }
+ *   & Partial<import('../../apps/customer-service/src/customers/domain/customer').CustomerProfile>} CreateFields
+ */
+
+/**
+ * The validated create body, or one 400 naming every bad field (as the service's ValidationPipe).
+ * @param {Record<string, unknown>} body
+ * @returns {CreateFields}
+ */
 function readCreateBody(body) {
+  /** @type {Record<string, unknown>} */
   const fields = {};
+  /** @type {{ field: string, message: string }[]} */
   const problems = [];
   for (const field of new Set([...Object.keys(body), ...REQUIRED_FIELDS])) {
     const check = Object.hasOwn(BODY_FIELDS, field) ? BODY_FIELDS[field] : () => new Problem('is not a known field');
@@ -108,9 +146,14 @@ function readCreateBody(body) {
     else fields[field] = read;
   }
   if (problems.length > 0) throw ApiError.badRequest('Request is invalid.', problems);
-  return fields;
+  return /** @type {CreateFields} the checks above made each field so */ (fields);
 }
 
+/**
+ * @param {import('node:http').IncomingMessage} request
+ * @param {string} pathCounterparty
+ * @param {string} scope
+ */
 async function authenticate(request, pathCounterparty, scope) {
   const token = bearerTokenOf(request.headers.authorization);
   const principal = token && (await verifier.verify(token).catch(() => null));
@@ -122,41 +165,57 @@ async function authenticate(request, pathCounterparty, scope) {
   return principal;
 }
 
+/**
+ * @param {import('node:http').IncomingMessage} request
+ * @returns {Promise<string>}
+ */
 function readBody(request) {
   if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
     return Promise.reject(new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json.'));
   }
   return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
     const chunks = [];
     let size = 0; // an oversized body is read to its end (not kept), so the 413 reaches the client
-    request.on('data', (chunk) => (size += chunk.length) <= BODY_LIMIT_BYTES && chunks.push(chunk));
+    request.on('data', (/** @type {Buffer} */ chunk) => (size += chunk.length) <= BODY_LIMIT_BYTES && chunks.push(chunk));
     request.on('error', reject).on('end', () => (size > BODY_LIMIT_BYTES
       ? reject(new ApiError(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large.'))
       : resolve(Buffer.concat(chunks).toString('utf8'))));
   });
 }
 
-/** BEGIN … COMMIT on one pooled connection; a unique violation becomes the service's 409 error. */
+/**
+ * BEGIN … COMMIT on one pooled connection; a unique violation becomes the service's 409 error.
+ * @param {(client: pg.PoolClient) => Promise<void>} work
+ */
 async function inTransaction(work) {
   const client = await pool.connect();
+  /** @type {Error | undefined} */
   let broken;
   try {
     await client.query('BEGIN');
     await work(client);
     await client.query('COMMIT');
   } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError) => { broken = rollbackError; });
-    const conflict = error.code === UNIQUE_VIOLATION ? CONFLICT_BY_CONSTRAINT[error.constraint] : undefined;
+    await client.query('ROLLBACK').catch((/** @type {Error} */ rollbackError) => { broken = rollbackError; });
+    const { code, constraint } = /** @type {{ code?: string, constraint?: string }} a pg DatabaseError, or any error */ (error);
+    const conflict = code === UNIQUE_VIOLATION ? CONFLICT_BY_CONSTRAINT[/** @type {keyof typeof CONFLICT_BY_CONSTRAINT} */ (constraint)] : undefined;
     throw conflict ? conflict() : error;
   } finally {
     client.release(broken);
   }
 }
 
-/** As CreateCustomerController + CreateCustomerHandler without an Idempotency-Key. */
+/**
+ * As CreateCustomerController + CreateCustomerHandler without an Idempotency-Key.
+ * @param {import('node:http').IncomingMessage} request
+ * @param {string} counterpartyGuid
+ * @returns {Promise<{ body: string, headers?: Record<string, string> }>}
+ */
 async function createCustomer(request, counterpartyGuid) {
   const principal = await authenticate(request, counterpartyGuid, SCOPE_WRITE); // before the body, as the service's request gate
-  const body = parseJsonBody(await readBody(request));
+  // Not checked to be an object: a body that is not one fails in readCreateBody as it always did.
+  const body = /** @type {Record<string, unknown>} */ (parseJsonBody(await readBody(request)));
   const { login = null, iban = null, asset_code, asset_issuer, ...patch } = readCreateBody(body);
   const profile = {
     name: null, surname: null, paternal_name: null, phone_number: null, kyc_level: 0, is_disabled: false,
@@ -182,8 +241,15 @@ async function createCustomer(request, counterpartyGuid) {
  * framework-free" for lists is that design choice plus the framework, and "ours ÷ pgbench"
  * compares with the service's own SQL.
  */
+/**
+ * @param {import('node:http').IncomingMessage} request
+ * @param {string} counterpartyGuid
+ * @param {URLSearchParams} searchParams
+ * @returns {Promise<{ body: string, headers?: Record<string, string> }>}
+ */
 async function listCustomers(request, counterpartyGuid, searchParams) {
   const principal = await authenticate(request, counterpartyGuid, SCOPE_READ);
+  /** @type {Record<string, string | string[]>} */
   const raw = Object.create(null); // repeated keys become arrays, as Fastify's query parser
   for (const key of new Set(searchParams.keys())) {
     const values = searchParams.getAll(key);
@@ -195,18 +261,30 @@ async function listCustomers(request, counterpartyGuid, searchParams) {
   return { body: stringifyJson({ customers: rows.rows.map(toCustomerView), total: Number(totals.rows[0].total) }) };
 }
 
+/**
+ * @param {import('node:http').IncomingMessage} request
+ * @returns {{ body: string, headers?: Record<string, string> } | Promise<{ body: string, headers?: Record<string, string> }>}
+ */
 function route(request) {
-  const queryAt = request.url.indexOf('?');
-  const pathname = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+  const url = /** @type {string} a server's request has one */ (request.url);
+  const queryAt = url.indexOf('?');
+  const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
   if (request.method === 'GET' && pathname === '/health') return { body: '{"status":"ok"}' };
   const counterpartyGuid = CUSTOMERS_PATH.exec(pathname)?.[1];
   if (counterpartyGuid && request.method === 'POST') return createCustomer(request, counterpartyGuid);
   if (counterpartyGuid && request.method === 'GET') {
-    return listCustomers(request, counterpartyGuid, new URLSearchParams(queryAt === -1 ? '' : request.url.slice(queryAt + 1)));
+    return listCustomers(request, counterpartyGuid, new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)));
   }
   throw new ApiError(404, 'NOT_FOUND', `Cannot ${request.method} ${pathname}`);
 }
 
+/**
+ * @param {import('node:http').ServerResponse} response
+ * @param {string} requestId
+ * @param {number} status
+ * @param {string} body
+ * @param {Record<string, string>} [headers]
+ */
 function send(response, requestId, status, body, headers = {}) {
   const length = Buffer.byteLength(body);
   response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': length, 'x-request-id': requestId });
