@@ -46,6 +46,7 @@ export const FRAMEWORK_ERRORS: Record<number, [code: string, message: string]> =
   404: ['NOT_FOUND', 'No such route.'],
   405: ['METHOD_NOT_ALLOWED', 'Method not allowed on this route.'],
   406: ['NOT_ACCEPTABLE', 'Only application/json responses are available.'],
+  408: ['REQUEST_TIMEOUT', 'The request was not received in time.'],
   409: ['CONFLICT', 'Conflict.'],
   412: ['PRECONDITION_FAILED', 'Precondition failed.'],
   413: ['PAYLOAD_TOO_LARGE', 'Request body is too large.'],

@@ -5,7 +5,7 @@ import { ErrorBody, FRAMEWORK_ERRORS } from './api-error';
 
 /** What Node's HTTP parser could not take, by its error code, and what the caller is told. */
 const PARSE_FAILURES: Record<string, [status: number, message?: string]> = {
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408],
   HPE_HEADER_OVERFLOW: [431],
   // Bytes above 0x7F in the request line: some clients (curl given raw text, hand-written
   // socket code) send UTF-8 in the query string without percent-encoding it.
@@ -23,7 +23,7 @@ const MALFORMED = 'The request is not valid HTTP/1.1.';
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, message] = PARSE_FAILURES[error.code ?? ''] ?? [400, MALFORMED];
-  const [code, defaultMessage] = status === 408 ? ['REQUEST_TIMEOUT', ''] : FRAMEWORK_ERRORS[status];
+  const [code, defaultMessage] = FRAMEWORK_ERRORS[status];
   const body: ErrorBody = { error: message ?? defaultMessage, code, details: [], request_id: randomUUID() };
   const text = JSON.stringify(body);
   if (socket.writable) {

@@ -198,7 +198,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private async isolatePoison(session: RelaySession, rows: readonly ClaimedRow[]): Promise<void> {
     const byCustomer = new Map<string, ClaimedRow[]>();
-    for (const row of rows) byCustomer.set(row.aggregateid, [...(byCustomer.get(row.aggregateid) ?? []), row]);
+    for (const row of rows) {
+      const customerRows = byCustomer.get(row.aggregateid);
+      if (customerRows) customerRows.push(row);
+      else byCustomer.set(row.aggregateid, [row]);
+    }
     for (const [customer, customerRows] of byCustomer) {
       if (this.stopped) return;
       const refused = await this.sendRefusable(session, customerRows, await session.latestSnapshots([customer]));
