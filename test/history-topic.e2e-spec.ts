@@ -7,7 +7,7 @@ import { loadDatabaseConfig } from '../apps/customer-service/src/config/app-conf
 import { typeOrmOptions } from '../apps/customer-service/src/database/typeorm-options';
 import { rebuildHistory } from '../apps/customer-service/src/projector/rebuild/history.rebuild';
 import { CreatedCustomerResponse } from '../apps/customer-service/src/customers/customer.responses';
-import { call, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
+import { call, callRetrying, ISSUER, newCounterparty, RunningApp, startApp } from './support/app';
 import { ConsumedMessage, deleteTopic, readWholeTopic } from './support/kafka';
 import { waitFor } from './support/outbox-rows';
 import { createScratchDatabase, ScratchDatabase } from './support/scratch-database';
@@ -83,7 +83,9 @@ async function writeRandomHistories(seed: number): Promise<void> {
       created += 1;
       const branchScoped = next() < 0.15;
       const creator = branchScoped ? tokens.branch : tokens.clerk;
-      const reply = await call<CreatedCustomerResponse>('POST', url, { asset_code: 'EURC', asset_issuer: ISSUER, login: `h-${randomUUID()}`, name: 'José' }, { authorization: creator });
+      // Retried after a documented 503 (load shed before any work, e.g. on a busy machine):
+      // this file's property is the history, not overload.
+      const reply = await callRetrying<CreatedCustomerResponse>('POST', url, { asset_code: 'EURC', asset_issuer: ISSUER, login: `h-${randomUUID()}`, name: 'José' }, { authorization: creator });
       expect(reply.status).toBe(200);
       const customer = `${url}/${reply.json.customer_guid}`;
       const changes = Math.floor(next() * 5);
@@ -91,8 +93,8 @@ async function writeRandomHistories(seed: number): Promise<void> {
         const actor = branchScoped ? tokens.branch : next() < 0.5 ? tokens.clerk : tokens.officer;
         const write =
           next() < 0.2
-            ? await call('POST', `${customer}/accounts`, { asset_code: 'USDC', asset_issuer: ISSUER2 }, { authorization: actor })
-            : await call('PUT', customer, randomUpdate(next, branchScoped), { authorization: actor });
+            ? await callRetrying('POST', `${customer}/accounts`, { asset_code: 'USDC', asset_issuer: ISSUER2 }, { authorization: actor })
+            : await callRetrying('PUT', customer, randomUpdate(next, branchScoped), { authorization: actor });
         expect(write.status).toBe(200);
       }
     }
