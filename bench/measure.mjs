@@ -1,7 +1,8 @@
 // What a scenario costs the machine: CPU time of the server process (and of the service's
-// worker process, relay + projector, when there is one) and of PostgreSQL (every backend,
-// including those that exited during the run), and each process's peak RSS, read from /proc
-// (Linux). CPU is reported in % of one core over the scenario's wall time.
+// worker process, relay + projector, when there is one), of PostgreSQL (every backend,
+// including those that exited during the run) and of Kafka's JVM, and each Node process's peak
+// RSS, read from /proc (Linux). CPU is reported in % of one core over the scenario's wall time,
+// and in ms (cpuMs) so a scenario can divide it by the requests it served.
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -61,15 +62,18 @@ function processMeter(pid) {
   };
 }
 
+/** @typedef {{ server: number | null, workers: number | null, postgres: number, kafka: number | null }} CpuMs  CPU ms per process (null: not measured) */
+
 /**
  * Starts measuring; `stop()` returns { serverCpuPct, serverRssMb, workersCpuPct, workersRssMb,
- * postgresCpuPct, loadAvg1m } (null for a process not given).
- * @param {{ serverPid?: number, workersPid?: number, postmasterPid: number }} pids
+ * postgresCpuPct, kafkaCpuPct, loadAvg1m, seconds, cpuMs } (null for a process not given).
+ * @param {{ serverPid?: number, workersPid?: number, postmasterPid: number, kafkaPid?: number }} pids
  */
-export function startMeasuring({ serverPid, workersPid, postmasterPid }) {
+export function startMeasuring({ serverPid, workersPid, postmasterPid, kafkaPid }) {
   const started = process.hrtime.bigint();
   const server = processMeter(serverPid);
   const workers = processMeter(workersPid);
+  const kafka = processMeter(kafkaPid);
   const postgresStart = postgresTicks(postmasterPid);
   const sample = () => {
     server.sample();
@@ -82,15 +86,63 @@ export function startMeasuring({ serverPid, workersPid, postmasterPid }) {
       clearInterval(timer);
       sample();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const pct = (/** @type {number | null} */ ticks) => (ticks === null ? null : Math.round((ticks / TICKS_PER_SECOND / seconds) * 1000) / 10);
+      const ticks = { server: server.cpuTicks(), workers: workers.cpuTicks(), postgres: postgresTicks(postmasterPid) - postgresStart, kafka: kafka.cpuTicks() };
+      const pct = (/** @type {number | null} */ count) => (count === null ? null : Math.round((count / TICKS_PER_SECOND / seconds) * 1000) / 10);
+      const ms = (/** @type {number | null} */ count) => (count === null ? null : (count * 1000) / TICKS_PER_SECOND);
       return {
-        serverCpuPct: pct(server.cpuTicks()),
+        serverCpuPct: pct(ticks.server),
         serverRssMb: server.rssMb(),
-        workersCpuPct: pct(workers.cpuTicks()),
+        workersCpuPct: pct(ticks.workers),
         workersRssMb: workers.rssMb(),
-        postgresCpuPct: pct(postgresTicks(postmasterPid) - postgresStart),
+        postgresCpuPct: pct(ticks.postgres),
+        kafkaCpuPct: pct(ticks.kafka),
         loadAvg1m: Math.round(os.loadavg()[0] * 100) / 100,
+        seconds: Math.round(seconds * 1000) / 1000,
+        /** @type {CpuMs} */
+        cpuMs: { server: ms(ticks.server), workers: ms(ticks.workers), postgres: /** @type {number} */ (ms(ticks.postgres)), kafka: ms(ticks.kafka) },
       };
     },
   };
+}
+
+/** How long idleRates watches the processes before a measurement. */
+export const IDLE_MS = 3000;
+
+/**
+ * Each process's CPU ms per second while no request is sent (timers, polls, Kafka's own work),
+ * watched for `ms`: subtracted from a measurement (perRequest), so a request's cost is what it
+ * added, not the machine's background.
+ * @param {Parameters<typeof startMeasuring>[0]} pids
+ * @param {number} [ms]
+ * @returns {Promise<CpuMs>}
+ */
+export async function idleRates(pids, ms = IDLE_MS) {
+  const measuring = startMeasuring(pids);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const { cpuMs, seconds } = measuring.stop();
+  const rate = (/** @type {number | null} */ value) => (value === null ? null : value / seconds);
+  return { server: rate(cpuMs.server), workers: rate(cpuMs.workers), postgres: /** @type {number} */ (rate(cpuMs.postgres)), kafka: rate(cpuMs.kafka) };
+}
+
+/** @typedef {CpuMs & { total: number }} CpuPerRequest  CPU ms per request of each process, and their sum */
+
+/**
+ * CPU ms per request of each process over a measurement of `requests` requests, net of what the
+ * process burns idle over the same time (`idle`, from idleRates); never below 0. With a
+ * measurement that ran until the relay and the projector had worked off every event the
+ * requests caused, the total is the whole pipeline's cost of one request.
+ * @param {{ cpuMs: CpuMs, seconds: number }} usage
+ * @param {number} requests
+ * @param {CpuMs} idle
+ * @returns {CpuPerRequest | null}  null when no request was served
+ */
+export function perRequest({ cpuMs, seconds }, requests, idle) {
+  if (!requests) return null;
+  const net = (/** @type {keyof CpuMs} */ name) => {
+    const used = cpuMs[name];
+    return used === null ? null : Math.round((Math.max(0, used - (idle[name] ?? 0) * seconds) / requests) * 1000) / 1000;
+  };
+  const each = { server: net('server'), workers: net('workers'), postgres: /** @type {number} */ (net('postgres')), kafka: net('kafka') };
+  const total = Object.values(each).reduce((/** @type {number} */ sum, value) => sum + (value ?? 0), 0);
+  return { ...each, total: Math.round(total * 1000) / 1000 };
 }

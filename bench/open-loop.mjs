@@ -9,15 +9,22 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { perRequest } from './measure.mjs';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** @typedef {{ path: string, headers?: Record<string, string> }} GetRequest */
+/**
+ * One request of a load; `kind` (optional) names its kind in a mixed load, whose latencies are
+ * then also reported per kind. A body is sent as JSON.
+ * @typedef {{ method?: string, path: string, headers?: Record<string, string>, body?: string, kind?: string }} GetRequest
+ */
+/** @typedef {{ completed: number, p50Ms: number, p99Ms: number, p999Ms: number }} KindLatency */
 /**
  * What run.mjs gives a scenario that measures an open-loop load.
  * @typedef {object} OpenLoadRun
  * @property {() => Promise<void>} quiesce  waits until the previous scenario's events are worked off
  * @property {() => ReturnType<typeof import('./measure.mjs').startMeasuring>} measure
+ * @property {() => Promise<import('./measure.mjs').CpuMs>} idle  each process's idle CPU rates (idleRates)
  * @property {(line: string) => void} log
  * @property {number} warmUpSeconds
  * @property {{ seconds: number }} options
@@ -30,13 +37,16 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * arrival pattern. A request's latency runs from its scheduled time to the end of its reply, so
  * any delay in sending it (the generator itself falling behind) counts against it too.
  * @param {{ baseUrl: string, next: () => GetRequest, rate: number, seconds: number }} options
- * @returns {Promise<{ sent: number, completed: number, rate: number, p50Ms: number, p99Ms: number, maxMs: number,
- *   non2xx: number, errors: number, statuses: Record<string, number>, sendLagMaxMs: number, maxInFlight: number, firstBody: string | null }>}
+ * @returns {Promise<{ sent: number, completed: number, rate: number, p50Ms: number, p99Ms: number, p999Ms: number, maxMs: number,
+ *   non2xx: number, errors: number, statuses: Record<string, number>, sendLagMaxMs: number, maxInFlight: number, firstBody: string | null,
+ *   kinds?: Record<string, KindLatency> }>}
  */
 export async function openLoad({ baseUrl, next, rate, seconds }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   /** @type {number[]} */
   const latencies = [];
+  /** @type {Map<string, number[]>} */
+  const byKind = new Map();
   /** @type {Record<string, number>} */
   const statuses = {};
   /** @type {[number, number, number, number, string | null]} */
@@ -50,12 +60,19 @@ export async function openLoad({ baseUrl, next, rate, seconds }) {
     sendLagMaxMs = Math.max(sendLagMaxMs, performance.now() - scheduled);
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
+    const request = next();
     replies.push(
-      getText(agent, baseUrl, next()).then(
+      getText(agent, baseUrl, request).then(
         ({ status, body }) => {
           statuses[status] = (statuses[status] ?? 0) + 1;
           if (status >= 200 && status < 300) {
-            latencies.push(performance.now() - scheduled);
+            const latency = performance.now() - scheduled;
+            latencies.push(latency);
+            if (request.kind !== undefined) {
+              const ofKind = byKind.get(request.kind) ?? [];
+              ofKind.push(latency);
+              byKind.set(request.kind, ofKind);
+            }
             firstBody ??= body;
           }
         },
@@ -66,6 +83,12 @@ export async function openLoad({ baseUrl, next, rate, seconds }) {
   await Promise.all(replies);
   agent.destroy();
   latencies.sort((a, b) => a - b);
+  /** @type {Record<string, KindLatency>} */
+  const kinds = {};
+  for (const [kind, values] of byKind) {
+    values.sort((a, b) => a - b);
+    kinds[kind] = { completed: values.length, p50Ms: percentile(values, 0.5), p99Ms: percentile(values, 0.99), p999Ms: percentile(values, 0.999) };
+  }
   const non2xx = Object.entries(statuses).filter(([status]) => !status.startsWith('2')).reduce((sum, [, count]) => sum + count, 0);
   return {
     sent: replies.length,
@@ -73,6 +96,7 @@ export async function openLoad({ baseUrl, next, rate, seconds }) {
     rate: Math.round((replies.length / seconds) * 10) / 10,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
+    p999Ms: percentile(latencies, 0.999),
     maxMs: percentile(latencies, 1),
     non2xx,
     errors,
@@ -80,24 +104,33 @@ export async function openLoad({ baseUrl, next, rate, seconds }) {
     sendLagMaxMs: round(sendLagMaxMs),
     maxInFlight,
     firstBody,
+    ...(byKind.size ? { kinds } : {}),
   };
 }
 
 /**
- * A scenario's open-loop measurement: once the previous scenario's events are worked off, a
- * warm-up, then `--seconds` at `load.rate` with the processes' CPU and memory measured.
+ * A scenario's open-loop measurement: once the previous scenario's events are worked off, each
+ * process's idle CPU, a warm-up, then `--seconds` at `load.rate` with the processes' CPU and
+ * memory measured. With `writes`, the measurement goes on until the relay and the projector have
+ * worked off the events the load caused (and the warm-up's are worked off before it starts), so
+ * its CPU per request is the whole pipeline's.
  * @param {OpenLoadRun} run  run.mjs's helpers
  * @param {string} label
- * @param {{ baseUrl: string, next: () => GetRequest, rate: number }} load
+ * @param {{ baseUrl: string, next: () => GetRequest, rate: number, writes?: boolean }} load
  */
-export async function measuredOpenLoad(run, label, load) {
+export async function measuredOpenLoad(run, label, { writes = false, ...load }) {
   await run.quiesce();
+  const idle = await run.idle();
   run.log(`${label}: warm-up ${run.warmUpSeconds} s at ${load.rate} req/s`);
   await openLoad({ ...load, seconds: run.warmUpSeconds });
+  if (writes) await run.quiesce();
   run.log(`${label}: ${load.rate} req/s for ${run.options.seconds} s (open loop)`);
   const measuring = run.measure();
   const { firstBody, ...result } = await openLoad({ ...load, seconds: run.options.seconds });
-  return { result, usage: measuring.stop(), firstBody };
+  if (writes) await run.quiesce();
+  const usage = measuring.stop();
+  run.log(`${label}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, p99.9 ${result.p999Ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+  return { result, usage: { ...usage, cpuPerRequest: perRequest(usage, result.completed, idle) }, firstBody };
 }
 
 /**
@@ -138,9 +171,10 @@ export function jsonClient({ baseUrl, headers }) {
  * @param {GetRequest} request
  * @returns {Promise<{ status: number, body: string }>}
  */
-function getText(agent, baseUrl, { path, headers = {} }) {
+function getText(agent, baseUrl, { method = 'GET', path, headers = {}, body }) {
   return new Promise((resolve, reject) => {
-    const request = http.get(new URL(path, baseUrl), { agent, headers, timeout: REQUEST_TIMEOUT_MS }, (response) => {
+    const sent = body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    const request = http.request(new URL(path, baseUrl), { method, agent, headers: sent, timeout: REQUEST_TIMEOUT_MS }, (response) => {
       /** @type {Buffer[]} */
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
@@ -149,6 +183,7 @@ function getText(agent, baseUrl, { path, headers = {} }) {
     });
     request.on('timeout', () => request.destroy(new Error(`no reply in ${REQUEST_TIMEOUT_MS} ms`)));
     request.on('error', reject);
+    request.end(body);
   });
 }
 

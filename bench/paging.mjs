@@ -25,7 +25,7 @@ export const RATE_TERMS = ['an', 'kowal', '12345'];
 /** @typedef {{ url: string, prefix: string, pid?: number, workersPid?: number }} Server  a started server */
 /** @typedef {{ method: string, path: string, headers?: Record<string, string>, body?: string }} HttpRequest */
 /** @typedef {ReturnType<ReturnType<typeof import('./measure.mjs').startMeasuring>['stop']>} Usage */
-/** @typedef {Awaited<ReturnType<typeof import('./pgbench.mjs').runPgbench>> & Usage & { rps: number }} SqlResult */
+/** @typedef {Awaited<ReturnType<typeof import('./pgbench.mjs').runPgbench>> & Usage & { rps: number, cpuPerRequest?: import('./measure.mjs').CpuPerRequest | null }} SqlResult */
 /**
  * @typedef {{ pgbench: string, databaseUrl: string, postmasterPid: number, script: string | string[],
  *   defines?: Record<string, string>, rate?: number }} SqlScenarioOptions

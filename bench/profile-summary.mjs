@@ -13,7 +13,7 @@ if (positionals.length !== 1) {
 const top = Number(values.top);
 /**
  * The parts of a V8 .cpuprofile read here.
- * @typedef {{ id: number, callFrame: { functionName: string, url: string, lineNumber: number } }} ProfileNode
+ * @typedef {{ id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }} ProfileNode
  * @typedef {{ nodes: ProfileNode[], samples: number[], timeDeltas: number[] }} CpuProfile
  */
 const profile = /** @type {CpuProfile} */ (JSON.parse(readFileSync(positionals[0], 'utf8')));
@@ -26,6 +26,10 @@ for (let i = 0; i < profile.samples.length; i++) {
   selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + delta);
 }
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
+// A bench profile spans the whole run, most of it idle (the other servers' phases): shares are
+// of the busy time, so two profiles of different lengths compare.
+const isIdle = (/** @type {ProfileNode} */ node) => node.callFrame.functionName === '(idle)';
+const busyUs = totalUs - profile.nodes.filter(isIdle).reduce((sum, node) => sum + (selfUs.get(node.id) ?? 0), 0);
 
 /** @param {string} url */
 function packageOf(url) {
@@ -42,7 +46,7 @@ const byPackage = new Map();
 const byFunction = new Map();
 for (const node of profile.nodes) {
   const us = selfUs.get(node.id) ?? 0;
-  if (!us) continue;
+  if (!us || isIdle(node)) continue;
   const { functionName, url, lineNumber } = node.callFrame;
   const pkg = packageOf(url);
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
@@ -50,11 +54,34 @@ for (const node of profile.nodes) {
   byFunction.set(name, (byFunction.get(name) ?? 0) + us);
 }
 
-const percent = (/** @type {number} */ us) => `${((us / totalUs) * 100).toFixed(1).padStart(5)}%`;
+/** Each busy sample charged once to every package on its stack. */
+function inclusiveByPackage() {
+  /** @type {Map<number, ProfileNode>} */
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  /** @type {Map<number, number>} */
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  /** @type {Map<string, number>} */
+  const inclusive = new Map();
+  for (const [id, us] of selfUs) {
+    const leaf = /** @type {ProfileNode} every sampled id is a node */ (byId.get(id));
+    if (isIdle(leaf)) continue;
+    const packages = new Set();
+    for (let at = /** @type {number | undefined} */ (id); at !== undefined; at = parentOf.get(at)) {
+      const { url } = /** @type {ProfileNode} */ (byId.get(at)).callFrame;
+      if (url) packages.add(packageOf(url));
+    }
+    for (const pkg of packages) inclusive.set(pkg, (inclusive.get(pkg) ?? 0) + us);
+  }
+  return inclusive;
+}
+
+const percent = (/** @type {number} */ us) => `${((us / busyUs) * 100).toFixed(1).padStart(5)}%`;
 const show = (/** @type {string} */ title, /** @type {Map<string, number>} */ map) => {
   process.stdout.write(`\n${title}\n`);
   for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${percent(us)}  ${name}\n`);
 };
-process.stdout.write(`${positionals[0]}: ${(totalUs / 1e6).toFixed(1)} s sampled\n`);
+process.stdout.write(`${positionals[0]}: ${(totalUs / 1e6).toFixed(1)} s sampled, ${(busyUs / 1e6).toFixed(1)} s busy (shares below are of the busy time)\n`);
 show('self time by package', byPackage);
+show('inclusive time by package (time with any of its frames on the stack)', inclusiveByPackage());
 show('self time by function', byFunction);

@@ -1,9 +1,15 @@
 // `npm run bench`: the service under load on loopback, each scenario followed at once by its
 // limits (pgbench running the same SQL; a framework-free node:http + pg server), on a seeded
-// database of 1,000,000 customers. Results: bench/results/<stamp>.{json,md} (see docs/performance.md).
+// database of 1,000,000 customers; then at fixed arrival rates (fixed-rate.mjs). Every scenario
+// reports each process's CPU ms per request (API, relay + projector, PostgreSQL, Kafka), net of
+// its idle CPU. Results: bench/results/<stamp>.{json,md} (see docs/performance.md).
 //
-//   npm run bench -- [--customers N] [--seconds S] [--connections C] [--search-rate R] [--history-rate R] [--only a,b] [--reuse] [--profile] [--heap-mb M]
+//   npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--search-rate R] [--history-rate R] [--only a,b] [--reuse] [--profile] [--heap-mb M] [--service-env NAME=VALUE …]
 //
+// --service-env sets one more environment variable of both service processes (repeatable), for
+// an A/B of a setting, e.g. --service-env LOG_LEVEL=warn; the report's setup records it.
+// --lag-rate sets the create rate of projection-lag (open loop); by default half the creates/s
+// the create scenario sustained in this run (50/s when it did not run).
 // --search-rate sets the arrival rate of list-search-rate (open loop, default 50 requests/s);
 // --history-rate that of history (a customer with 500 versions; open loop, default 50 requests/s).
 // --profile starts both servers with --cpu-prof: .local/bench/profiles/*.cpuprofile, written
@@ -33,6 +39,9 @@ import { findPgbench, runPgbench } from './pgbench.mjs';
 import { writeReport } from './report.mjs';
 import { counterpartiesFor, DEFAULT_CUSTOMERS, seed } from './seed.mjs';
 import { createScript, getOneScript, listScript, updateScript } from './sql-limits.mjs';
+import { FIXED_RATE_SCENARIOS, fixedRateScenario } from './fixed-rate.mjs';
+import { idleRates, perRequest } from './measure.mjs';
+import { openLoad } from './open-loop.mjs';
 
 /** @typedef {import('./paging.mjs').Server} Server */
 /** @typedef {import('./paging.mjs').HttpRequest} HttpRequest */
@@ -47,7 +56,13 @@ const WARM_UP_SECONDS = 3;
 const SEARCH_TERM = 'kowal';
 /** Five digits that differ between runs, so the IBANs a run creates are new even with --reuse. */
 const RUN_TAG = String(Math.floor(Date.now() / 1000) % 100_000).padStart(5, '0');
-const SCENARIOS = ['create', 'update', 'list', 'list-filtered', 'list-search', 'list-offset', 'get-one', 'projection-lag', ...PAGING_SCENARIOS, HISTORY_SCENARIO];
+const SCENARIOS = [
+  'create', 'update', 'list', 'list-filtered', 'list-search', 'list-offset', 'get-one', 'projection-lag', ...FIXED_RATE_SCENARIOS, ...PAGING_SCENARIOS, HISTORY_SCENARIO,
+];
+/** projection-lag's create rate without --lag-rate and without a create scenario in the run. */
+const DEFAULT_LAG_RATE = 50;
+/** The saturation scenarios whose requests write (their events are followed through the pipeline). */
+const WRITES = new Set(['create', 'update']);
 /**
  * pgbench's outbox rows carry one sample payload (its event_id is not the row's id): the relay
  * would publish them and the projector record each as malformed, a backlog that would spill
@@ -68,24 +83,30 @@ const { values: flags } = parseArgs({
     customers: { type: 'string', default: String(DEFAULT_CUSTOMERS) },
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '32' },
-    'lag-rate': { type: 'string', default: '300' },
+    'lag-rate': { type: 'string' },
     'search-rate': { type: 'string', default: '50' },
     'history-rate': { type: 'string', default: '50' },
     only: { type: 'string' },
     reuse: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'heap-mb': { type: 'string', default: '192' },
+    'service-env': { type: 'string', multiple: true, default: [] },
   },
 });
 const options = {
   customers: positive('customers', 100),
   seconds: positive('seconds', 1),
   connections: positive('connections', 1),
-  lagRate: positive('lag-rate', 1),
+  lagRate: flags['lag-rate'] === undefined ? null : positive('lag-rate', 1),
   searchRate: positive('search-rate', 1),
   historyRate: positive('history-rate', 1),
   heapMb: positive('heap-mb', 64),
   scenarios: flags.only ? flags.only.split(',') : SCENARIOS,
+  serviceEnv: Object.fromEntries(flags['service-env'].map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) usage(`--service-env takes NAME=VALUE, not ${JSON.stringify(pair)}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  })),
 };
 const unknown = options.scenarios.filter((name) => !SCENARIOS.includes(name));
 if (unknown.length) usage(`unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
@@ -94,6 +115,8 @@ if (unknown.length) usage(`unknown scenario ${unknown.join(', ')}; choose from $
 const stopping = [];
 /** The local stack's database, once main() has started it (quiesce() reads it). */
 let stackDatabaseUrl = '';
+/** PostgreSQL's postmaster and Kafka's JVM, measured in every scenario (set by main()). */
+const machine = { postmasterPid: 0, /** @type {number | undefined} */ kafkaPid: undefined };
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     log(`${signal}: stopping`);
@@ -119,6 +142,7 @@ async function main() {
   const databaseUrl = /** @type {string} startLocalStack started PostgreSQL */ (stack.databaseUrl);
   stackDatabaseUrl = databaseUrl;
   const postmasterPid = readPidFile(path.join(workDir, 'postgres', 'postmaster.pid'));
+  Object.assign(machine, { postmasterPid, kafkaPid: stack.kafkaPid });
   const counterparties = await seeded(databaseUrl);
   const sample = await sampleCustomers(databaseUrl);
   const secret = randomBytes(32).toString('base64url');
@@ -136,7 +160,7 @@ async function main() {
   const serviceEnv = {
     DATABASE_URL: databaseUrl, KAFKA_BROKERS: stack.kafkaBrokers, AUTH_JWT_SECRET: secret, API_PREFIX: '/api/v1',
     RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000', LISTS_PER_COUNTERPARTY: '1000',
-    ...POOLS,
+    ...POOLS, ...options.serviceEnv,
   };
   // Readiness is on each process's management listener; the workers open no public listener.
   const service = await startServer('service', [main], servicePort, '/api/v1', `http://127.0.0.1:${serviceManagementPort}/health/ready`, {
@@ -172,6 +196,13 @@ async function main() {
       headers: { authorization: tokenOf(counterparty.guid) }, body: JSON.stringify(createBody(counterparty)),
     };
   };
+  const getOneRequest = () => {
+    const customer = randomSampled();
+    return {
+      method: 'GET', path: `/counterparty/${customer.counterparty_guid}/customers/${customer.guid}`,
+      headers: { authorization: tokenOf(customer.counterparty_guid) },
+    };
+  };
   const listRequest = (/** @type {string} */ query) => () => ({
     method: 'GET', path: `/counterparty/${largest.guid}/customers${query ? `?${query}` : ''}`, headers: { authorization: tokenOf(largest.guid) },
   });
@@ -199,16 +230,7 @@ async function main() {
       name,
       { ours: listRequest(query), bare: listRequest(query), sql: () => listScript(largest.guid, Object.fromEntries(new URLSearchParams(query))) },
     ])),
-    'get-one': {
-      ours: () => {
-        const customer = randomSampled();
-        return {
-          method: 'GET', path: `/counterparty/${customer.counterparty_guid}/customers/${customer.guid}`,
-          headers: { authorization: tokenOf(customer.counterparty_guid) },
-        };
-      },
-      sql: () => getOneScript(sample.length),
-    },
+    'get-one': { ours: getOneRequest, bare: getOneRequest, sql: () => getOneScript(sample.length) },
   };
 
   // Started only when a chosen scenario compares with it.
@@ -217,10 +239,13 @@ async function main() {
       DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: secret, ...POOLS,
     })
     : null;
+  // The framework-free server's creates are published and projected by the service's workers.
+  if (bare) bare.workersPid = workers.pid;
   const paging = {
     service, token: tokenOf(largest.guid), largest, pgbench, databaseUrl, postmasterPid, options, warmUpSeconds: WARM_UP_SECONDS,
     listRequest, withPrefix, sqlScenario, quiesce, withClient, log,
-    measure: () => startMeasuring({ serverPid: service.pid, workersPid: service.workersPid, postmasterPid }),
+    measure: () => startMeasuring(pidsOf(service)),
+    idle: () => idleRates(pidsOf(service)),
   };
   /** @type {Row[]} */
   const results = [];
@@ -234,16 +259,26 @@ async function main() {
       continue;
     }
     if (name === 'projection-lag') {
-      results.push(await projectionLag({ databaseUrl, service, postmasterPid, createRequest }));
+      const create = results.find((row) => row.scenario === 'create');
+      const rate = options.lagRate ?? (create && 'ours' in create ? Math.max(1, Math.round(create.ours.rps / 2)) : DEFAULT_LAG_RATE);
+      results.push(await projectionLag({ databaseUrl, service, rate, createRequest, idle: paging.idle }));
+      continue;
+    }
+    if (FIXED_RATE_SCENARIOS.includes(/** @type {import('./fixed-rate.mjs').FixedRateScenario} */ (name))) {
+      const requests = {
+        create: createRequest, update: definitions.update.ours, list: definitions.list.ours, 'get-one': getOneRequest,
+      };
+      const prefixed = /** @type {typeof requests} */ (Object.fromEntries(Object.entries(requests).map(([kind, next]) => [kind, () => withPrefix(service, next())])));
+      results.push(await fixedRateScenario(/** @type {import('./fixed-rate.mjs').FixedRateScenario} */ (name), paging, { baseUrl: service.url, requests: prefixed }));
       continue;
     }
     const definition = definitions[name];
     /** @type {import('./report.mjs').HttpRow} */
     const row = {
       scenario: /** @type {import('./report.mjs').HttpRow['scenario']} one of definitions' */ (name),
-      ours: await httpScenario(`${name} · service`, service, postmasterPid, definition.ours),
+      ours: await httpScenario(`${name} · service`, service, definition.ours, WRITES.has(name)),
     };
-    if (definition.bare && bare) row.bare = await httpScenario(`${name} · framework-free`, bare, postmasterPid, definition.bare);
+    if (definition.bare && bare) row.bare = await httpScenario(`${name} · framework-free`, bare, definition.bare, WRITES.has(name));
     if (pgbench) row.sql = await sqlScenario(`${name} · pgbench`, { pgbench, databaseUrl, postmasterPid, ...definition.sql() });
     results.push(row);
   }
@@ -255,29 +290,45 @@ async function main() {
       connections: options.connections, seconds: options.seconds, warmUpSeconds: WARM_UP_SECONDS, poolMax: 10,
       pgbenchClients: 10, searchTerm: SEARCH_TERM, node: process.version, cores: os.cpus().length, heapMb: options.heapMb,
       cursorDepth: CURSOR_DEPTH, searchRate: options.searchRate, searchRateTerms: RATE_TERMS,
-      historyRate: options.historyRate, historyVersions: HISTORY_VERSIONS,
+      historyRate: options.historyRate, historyVersions: HISTORY_VERSIONS, serviceEnv: options.serviceEnv,
     },
   });
   log(`results: ${files.map((file) => path.relative(root, file)).join(', ')}`);
 }
 
 /**
+ * What every measurement of `server` watches: it, its workers process, PostgreSQL and Kafka.
+ * @param {Server} server
+ */
+function pidsOf(server) {
+  return { serverPid: server.pid, workersPid: server.workersPid, ...machine };
+}
+
+/**
+ * A closed-loop load at saturation (`--connections` for `--seconds`). A load that writes is
+ * measured until its events are published and projected, so its CPU per request is the whole
+ * pipeline's; each process's idle CPU is measured first and subtracted (measure.mjs).
  * @param {string} label
  * @param {Server} server
- * @param {number} postmasterPid
  * @param {() => HttpRequest} next
+ * @param {boolean} writes
  */
-async function httpScenario(label, server, postmasterPid, next) {
+async function httpScenario(label, server, next, writes) {
   await quiesce();
+  const idle = await idleRates(pidsOf(server));
   const load = { baseUrl: server.url, next: () => withPrefix(server, next()), connections: options.connections };
   log(`${label}: warm-up ${WARM_UP_SECONDS} s`);
   await httpLoad({ ...load, seconds: WARM_UP_SECONDS });
+  if (writes) await quiesce();
   log(`${label}: ${options.connections} connections, ${options.seconds} s`);
-  const measuring = startMeasuring({ serverPid: server.pid, workersPid: server.workersPid, postmasterPid });
+  const measuring = startMeasuring(pidsOf(server));
   const result = await httpLoad({ ...load, seconds: options.seconds });
+  if (writes) await quiesce();
   const usage = measuring.stop();
-  log(`${label}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
-  return { ...result, ...usage };
+  const cpuPerRequest = perRequest(usage, result.requests, idle);
+  log(`${label}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}; ` +
+    `CPU ms per request: ${cpuPerRequest ? Object.entries(cpuPerRequest).map(([who, ms]) => `${who} ${ms ?? '—'}`).join(', ') : '—'}`);
+  return { ...result, ...usage, cpuPerRequest };
 }
 
 /**
@@ -291,13 +342,15 @@ async function sqlScenario(label, { pgbench, databaseUrl, postmasterPid, script,
   const writes = /INSERT INTO outbox/.test([script].flat().join('\n'));
   if (writes) await withClient(databaseUrl, (client) => client.query(HIDE_PGBENCH_EVENTS));
   try {
+    const idle = await idleRates({ postmasterPid });
     const measuring = startMeasuring({ postmasterPid });
     const result = await runPgbench({
       binary: pgbench, databaseUrl, script, defines, clients: 10, seconds: options.seconds, rate, workDir: path.join(workDir, 'pgbench'),
     });
     const usage = measuring.stop();
-    log(`${label}: ${result.tps} tx/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failed ${result.failed}`);
-    return { ...result, rps: result.tps, ...usage };
+    const cpuPerRequest = perRequest(usage, result.transactions, idle);
+    log(`${label}: ${result.tps} tx/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failed ${result.failed}; PostgreSQL CPU ms per transaction ${cpuPerRequest?.postgres ?? '—'}`);
+    return { ...result, rps: result.tps, ...usage, cpuPerRequest };
   } finally {
     if (writes) await withClient(databaseUrl, (client) => client.query(SHOW_EVENTS));
   }
@@ -321,20 +374,22 @@ async function withClient(databaseUrl, work) {
 }
 
 /**
- * Creates at a steady rate; the lag of each event runs from the commit of the create (the
- * customer row, never updated in this scenario) to the commit of the projector's transaction
- * that applied it (its processed_events row): PostgreSQL's commit timestamps, one clock.
- * @param {{ databaseUrl: string, service: Server, postmasterPid: number, createRequest: () => HttpRequest }} options
+ * Creates at a fixed arrival rate (open loop, Poisson, `rate` per second); the lag of each event
+ * runs from the commit of the create (the customer row, never updated in this scenario) to the
+ * commit of the projector's transaction that applied it (its processed_events row): PostgreSQL's
+ * commit timestamps, one clock. Measured until every event is applied (≤ 30 s after the load),
+ * so the CPU per create is the whole pipeline's.
+ * @param {{ databaseUrl: string, service: Server, rate: number, createRequest: () => HttpRequest, idle: () => Promise<import('./measure.mjs').CpuMs> }} options
  * @returns {Promise<import('./report.mjs').LagRow>}
  */
-async function projectionLag({ databaseUrl, service, postmasterPid, createRequest }) {
+async function projectionLag({ databaseUrl, service, rate, createRequest, idle }) {
   return withClient(databaseUrl, async (client) => {
     await quiesce();
+    const idleCpu = await idle();
     const { rows: [{ from }] } = await client.query('SELECT now() AS from');
-    log(`projection-lag: ${options.lagRate} creates/s for ${options.seconds} s`);
-    const measuring = startMeasuring({ serverPid: service.pid, workersPid: service.workersPid, postmasterPid });
-    const load = await httpLoad({ baseUrl: service.url, next: () => withPrefix(service, createRequest()), connections: options.connections, seconds: options.seconds, rate: options.lagRate });
-    const usage = measuring.stop();
+    log(`projection-lag: ${rate} creates/s for ${options.seconds} s (open loop)`);
+    const measuring = startMeasuring(pidsOf(service));
+    const load = await openLoad({ baseUrl: service.url, next: () => withPrefix(service, createRequest()), rate, seconds: options.seconds });
     const ms = (/** @type {string} */ interval) => `extract(epoch FROM ${interval}) * 1000`;
     const lagMs = ms('pg_xact_commit_timestamp(p.xmin) - pg_xact_commit_timestamp(c.xmin)');
     const relayMs = ms('o.published_at - pg_xact_commit_timestamp(c.xmin)');
@@ -352,12 +407,15 @@ async function projectionLag({ databaseUrl, service, postmasterPid, createReques
       if (lag.applied === lag.events) break;
       await sleep(1000);
     }
+    const usage = measuring.stop();
     const round = (/** @type {number} */ ms) => Math.round(ms * 10) / 10;
     /** @type {import('./report.mjs').LagRow} */
     const result = {
       scenario: 'projection-lag',
+      rate,
       ours: {
-        ...usage, requests: load.requests, rps: load.rps, p50Ms: load.p50Ms, p99Ms: load.p99Ms, non2xx: load.non2xx, errors: load.errors,
+        ...usage, cpuPerRequest: perRequest(usage, load.completed, idleCpu),
+        requests: load.sent, rps: load.rate, p50Ms: load.p50Ms, p99Ms: load.p99Ms, p999Ms: load.p999Ms, non2xx: load.non2xx, errors: load.errors,
         events: lag.events, applied: lag.applied, lagP50Ms: round(lag.p50), lagP99Ms: round(lag.p99), lagMaxMs: round(lag.max),
         relayP50Ms: round(lag.relay_p50), relayP99Ms: round(lag.relay_p99),
       },
@@ -488,6 +546,6 @@ function positive(name, minimum) {
  * @returns {never}
  */
 function usage(problem) {
-  process.stderr.write(`${problem}\nusage: npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--search-rate R] [--history-rate R] [--only ${SCENARIOS.join(',')}] [--reuse] [--profile] [--heap-mb M]\n`);
+  process.stderr.write(`${problem}\nusage: npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--search-rate R] [--history-rate R] [--only ${SCENARIOS.join(',')}] [--reuse] [--profile] [--heap-mb M] [--service-env NAME=VALUE …]\n`);
   process.exit(2);
 }

@@ -1,15 +1,18 @@
-// The benchmark's framework-free "limit": the service's two hot routes on plain node:http + pg,
-// so the report can show "ours ÷ limit" (what Nest, Fastify, TypeORM and class-validator cost).
-// It does the same work per request: verifies the bearer JWT with the service's TokenVerifier
-// (jose, HS256), parses JSON with the service's exact-number parser, builds the customer with
-// the compiled domain, and runs the service's own SQL (exported by CustomerRepository,
-// OutboxWriter and customerListSql) with the same payloads, replies and error bodies — except
-// a list's total, which it counts exactly every time, as a straightforward design would.
+// The benchmark's framework-free "limit": the service's three hot routes (create, list, GET one)
+// on plain node:http + pg, so the report can show "ours ÷ limit" (what Nest, Fastify, TypeORM and
+// class-validator cost). It does the same work per request: verifies the bearer JWT with the
+// service's TokenVerifier and settings (jose, HS256, the token-age check), parses JSON with the
+// service's exact-number parser, builds the customer with the compiled domain, and runs the
+// service's own SQL with the same payloads, replies and error bodies: the create's statements
+// exported by CustomerRepository and OutboxWriter; for list and GET one, the service's own query
+// handlers and CustomerReadRepository (page + total, cursors) on a plain pg pool instead of
+// TypeORM's DataSource.
 //
 // Nest's decorator package is loaded because compiled modules import it; nothing of Nest runs
-// on the request path. Deliberately left out: Idempotency-Key handling, rate limiting, helmet and
-// CORS headers, OpenAPI, per-request logging, the /health/ready checks (Kafka, outbox age), the
-// other routes and the API prefix (routes are /counterparty/..., not /api/v1/counterparty/...).
+// on the request path. Deliberately left out: Idempotency-Key handling, rate limiting, the
+// per-counterparty cap on concurrent lists, helmet and CORS headers, OpenAPI, per-request
+// logging, the /health/ready checks (Kafka, outbox age), the other routes and the API prefix
+// (routes are /counterparty/..., not /api/v1/counterparty/...).
 // Body checks are the service's (same helpers) wired by hand instead of class-validator, so a
 // 400's wording may differ from the service's.
 //
@@ -21,7 +24,7 @@ import { compiled } from '../compiled.mjs';
 // The service's modules, typed as their TypeScript source (dist/ is its build).
 
 /** @type {typeof import('../../apps/customer-service/src/config/app-config')} */
-const { loadDatabaseConfig } = compiled('config/app-config');
+const { loadAuthConfig, loadDatabaseConfig } = compiled('config/app-config');
 /** @type {typeof import('../../apps/customer-service/src/database/pg-connection')} */
 const { pgConnectionOptions } = compiled('database/pg-connection');
 /** @type {typeof import('../../apps/customer-service/src/auth/token-verifier')} */
@@ -41,13 +44,15 @@ const rules = compiled('fields/field-rules');
 /** @type {typeof import('../../apps/customer-service/src/customers/domain/customer')} */
 const { Customer } = compiled('customers/domain/customer');
 /** @type {typeof import('../../apps/customer-service/src/customers/customer-errors')} */
-const { IbanTakenError, LoginTakenError } = compiled('customers/customer-errors');
+const { CustomerError, CustomerNotFoundError, IbanTakenError, LoginTakenError } = compiled('customers/customer-errors');
+/** @type {typeof import('../../apps/customer-service/src/customers/customers-api')} */
+const { apiErrorOf } = compiled('customers/customers-api'); // business errors → the API's status and code
 /** @type {typeof import('../../apps/customer-service/src/fields/money')} */
 const { Money, stringifyJson } = compiled('fields/money');
 /** @type {typeof import('../../apps/customer-service/src/customers/commands/customer-events')} */
 const { eventContextOf, toOutboxMessages } = compiled('customers/commands/customer-events');
 /** @type {typeof import('../../apps/customer-service/src/customers/customer.mapper')} */
-const { createdCustomerView, customerViewOfRow: toCustomerView } = compiled('customers/customer.mapper');
+const { createdCustomerView } = compiled('customers/customer.mapper');
 /** @type {typeof import('../../apps/customer-service/src/auth/access')} */
 const { branchForCreate, scopeOf } = compiled('auth/access');
 /** @type {typeof import('../../apps/customer-service/src/http/request-headers')} */
@@ -58,14 +63,19 @@ const { INSERT_CUSTOMER_SQL, INSERT_ACCOUNT_SQL, insertCustomerValues, insertAcc
 const { outboxInsertSql } = compiled('outbox/outbox.writer');
 /** @type {typeof import('../../apps/customer-service/src/customers/queries/find-customers/customer-list.params')} */
 const { parseCustomerListQuery } = compiled('customers/queries/find-customers/customer-list.params');
-/** @type {typeof import('../../apps/customer-service/src/customers/queries/find-customers/customer-list.sql')} */
-const { customerListSql } = compiled('customers/queries/find-customers/customer-list.sql');
+/** @type {typeof import('../../apps/customer-service/src/customers/queries/customer-read.repository')} */
+const { CustomerReadRepository } = compiled('customers/queries/customer-read.repository');
+/** @type {typeof import('../../apps/customer-service/src/customers/queries/find-customers/find-customers.handler')} */
+const { FindCustomersHandler } = compiled('customers/queries/find-customers/find-customers.handler');
+/** @type {typeof import('../../apps/customer-service/src/customers/queries/find-customers/find-customers.query')} */
+const { FindCustomersQuery } = compiled('customers/queries/find-customers/find-customers.query');
 
 const BODY_LIMIT_BYTES = 64 * 1024; // the service's BODY_LIMIT_BYTES (create-app.ts)
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 /** @type {typeof import('../../apps/customer-service/src/auth/bearer')} */
 const { bearerTokenOf } = compiled('auth/bearer'); // as the service's request gate
 const CUSTOMERS_PATH = /^\/counterparty\/([^/]+)\/customers$/;
+const CUSTOMER_PATH = /^\/counterparty\/([^/]+)\/customers\/([^/]+)$/;
 const UNIQUE_VIOLATION = '23505';
 /** The unique indexes the service's CustomerRepository translates into 409s. */
 const CONFLICT_BY_CONSTRAINT = {
@@ -73,16 +83,18 @@ const CONFLICT_BY_CONSTRAINT = {
   wallet_accounts_counterparty_iban_key: () => new IbanTakenError(),
 };
 
+/** @typedef {import('../../apps/customer-service/src/config/app-config').AppConfig} AppConfig */
 let database; // DATABASE_URL, the pool sizes and the timeouts, read as the service reads them
+let auth; // AUTH_JWT_SECRET, AUTH_MAX_TOKEN_AGE_SECONDS, …: the token checks the service makes
 try {
-  if (!process.env.AUTH_JWT_SECRET) throw new Error('AUTH_JWT_SECRET is not set');
   database = loadDatabaseConfig(process.env);
+  auth = loadAuthConfig(process.env);
 } catch (error) {
-  process.stderr.write(`bare server: ${/** @type {Error} both throw Errors */ (error).message}\n`); // the config's messages never echo the URL
+  process.stderr.write(`bare server: ${/** @type {Error} both throw Errors */ (error).message}\n`); // the config's messages never echo a value
   process.exit(1);
 }
-// The verifier reads only `auth` of the service's configuration (no maxTokenAgeSeconds here: no token age check).
-const verifier = new TokenVerifier(/** @type {import('../../apps/customer-service/src/config/app-config').AppConfig} */ ({ auth: { jwtSecret: process.env.AUTH_JWT_SECRET } }));
+// The verifier reads only `auth` of the service's configuration.
+const verifier = new TokenVerifier(/** @type {AppConfig} */ ({ auth }));
 // The service's pool settings (database/typeorm-options.ts). One pool for writes and lists, the
 // size of the service's queries pool: a scenario runs one kind of work at a time.
 const pool = new pg.Pool({
@@ -91,6 +103,15 @@ const pool = new pg.Pool({
   application_name: 'customer-service-bare',
 });
 pool.on('error', (/** @type {Error & { code?: string }} */ error) => process.stderr.write(`bare server: idle database connection failed (${error.code ?? 'no code'})\n`));
+// The service's read path without Nest or TypeORM: its repository reads through `query(text,
+// values)` → rows, which is all it asks of TypeORM's DataSource; the list handler's cap on
+// concurrent lists per counterparty is left out (it only counts).
+const readModel = new CustomerReadRepository(/** @type {import('typeorm').DataSource} */ (/** @type {unknown} */ ({
+  query: (/** @type {string} */ text, /** @type {unknown[]} */ values) => pool.query(text, values).then((result) => result.rows),
+})));
+const findCustomers = new FindCustomersHandler(readModel, /** @type {import('../../apps/customer-service/src/customers/queries/find-customers/list-concurrency').ListConcurrency} */ (/** @type {unknown} */ ({
+  run: (/** @type {string} */ _counterparty, /** @type {() => Promise<unknown>} */ list) => list(),
+})));
 
 // Body fields → check; each returns the normalised value or a Problem (the service's field
 // rules, fields/field-rules.ts, fed as its request DTOs feed them).
@@ -235,13 +256,8 @@ async function createCustomer(request, counterpartyGuid) {
 }
 
 /**
- * As FindCustomersController + CustomerReadRepository.findPage (page and total at once), with
- * the straightforward design's total: an exact count(*) under the page's own conditions. The
- * service instead reads an unfiltered total from customer_counts; the report's "ours ÷
- * framework-free" for lists is that design choice plus the framework, and "ours ÷ pgbench"
- * compares with the service's own SQL.
- */
-/**
+ * As FindCustomersController: the query string read as Fastify reads it, then the service's
+ * FindCustomersHandler (page and total at once, the same SQL, the cursor).
  * @param {import('node:http').IncomingMessage} request
  * @param {string} counterpartyGuid
  * @param {URLSearchParams} searchParams
@@ -256,9 +272,24 @@ async function listCustomers(request, counterpartyGuid, searchParams) {
     raw[key] = values.length === 1 ? values[0] : values;
   }
   const { filter, page } = parseCustomerListQuery(raw);
-  const sql = customerListSql({ counterpartyGuid: principal.counterpartyGuid, branchGuid: principal.branchGuid }, filter, page);
-  const [rows, totals] = await Promise.all([pool.query(sql.page), pool.query(sql.count)]);
-  return { body: stringifyJson({ customers: rows.rows.map(toCustomerView), total: Number(totals.rows[0].total) }) };
+  const list = await findCustomers.execute(new FindCustomersQuery(scopeOf(principal), filter, page));
+  return { body: stringifyJson(list) };
+}
+
+/**
+ * As GetCustomerController without `min_version`: the service's CustomerReadRepository.findOne.
+ * @param {import('node:http').IncomingMessage} request
+ * @param {string} counterpartyGuid
+ * @param {string} customerGuid
+ * @returns {Promise<{ body: string, headers?: Record<string, string> }>}
+ */
+async function getCustomer(request, counterpartyGuid, customerGuid) {
+  const principal = await authenticate(request, counterpartyGuid, SCOPE_READ);
+  const guid = rules.guid(customerGuid);
+  if (guid instanceof Problem) throw ApiError.badRequest('Request is invalid.', [{ field: 'customer_guid', message: guid.message }]);
+  const customer = await readModel.findOne(scopeOf(principal), guid);
+  if (!customer) throw new CustomerNotFoundError();
+  return { body: stringifyJson(customer), headers: { etag: entityTag(customer.version) } };
 }
 
 /**
@@ -275,6 +306,8 @@ function route(request) {
   if (counterpartyGuid && request.method === 'GET') {
     return listCustomers(request, counterpartyGuid, new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)));
   }
+  const one = request.method === 'GET' ? CUSTOMER_PATH.exec(pathname) : null;
+  if (one) return getCustomer(request, one[1], one[2]);
   throw new ApiError(404, 'NOT_FOUND', `Cannot ${request.method} ${pathname}`);
 }
 
@@ -297,7 +330,7 @@ const server = createServer(async (request, response) => {
     const { body, headers } = await route(request);
     send(response, requestId, 200, body, headers);
   } catch (error) {
-    const { status, body, headers } = toErrorResponse(error, requestId);
+    const { status, body, headers } = toErrorResponse(error instanceof CustomerError ? apiErrorOf(error) : error, requestId);
     send(response, requestId, status, stringifyJson(body), headers);
   }
 });

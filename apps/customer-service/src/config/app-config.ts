@@ -202,7 +202,7 @@ export function loadConfig(env: Env): AppConfig {
     roles: roles(env),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     database: loadDatabaseConfig(env),
-    auth: authConfig(env),
+    auth: loadAuthConfig(env),
     http: {
       corsOrigins: list(env, 'CORS_ORIGINS', /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'a comma-separated list of origins such as https://app.example.com'),
       rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
@@ -310,7 +310,8 @@ function roles(env: Env): ReadonlySet<Role> {
   return new Set(items as Role[]);
 }
 
-function authConfig(env: Env): AuthConfig {
+/** The bearer-token settings alone (the benchmark's framework-free server checks tokens as the service does). */
+export function loadAuthConfig(env: Env): AuthConfig {
   const jwtSecret = secret(env, 'AUTH_JWT_SECRET');
   const jwksUrl = raw(env, 'AUTH_JWKS_URL');
   if (jwtSecret === undefined && jwksUrl === undefined) {
