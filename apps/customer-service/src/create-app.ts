@@ -1,4 +1,4 @@
-import { NestFactory, Reflector } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
@@ -14,7 +14,6 @@ import { setUpOpenApi } from './http/open-api';
 import { requestIdFor } from './http/request-id';
 import { answerClientError } from './http/client-error';
 import { BODY_LIMIT_BYTES, useJsonBodies } from './http/json-body';
-import { QueryInterceptor } from './http/query.decorators';
 import { validationPipe } from './http/validation';
 
 
@@ -48,7 +47,6 @@ export async function createApp(config: AppConfig, options: RuntimeOptions = {})
   app.setGlobalPrefix(config.apiPrefix);
   app.useGlobalFilters(new ErrorBodyFilter());
   app.useGlobalPipes(validationPipe());
-  app.useGlobalInterceptors(new QueryInterceptor(app.get(Reflector)));
 
   useJsonBodies(app);
   const fastify = app.getHttpAdapter().getInstance();

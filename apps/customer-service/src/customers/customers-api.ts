@@ -1,16 +1,18 @@
-import { applyDecorators, ArgumentsHost, Catch, Controller, ExceptionFilter, HttpStatus, UseFilters } from '@nestjs/common';
+import { applyDecorators, ArgumentsHost, Catch, Controller, ExceptionFilter, HttpStatus, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../http/api-error';
 import { sendError } from '../http/error-body.filter';
+import { QueryGuard } from '../http/query.decorators';
 import { AccountLimitError, CustomerError, CustomerNotFoundError, CustomerRuleError, IbanTakenError, LoginTakenError, VersionMismatchError } from './customer-errors';
 
 /**
  * A controller of the customers module (commands and queries alike): its base path, its
- * OpenAPI tag, and its business errors answered as the API documents them.
+ * OpenAPI tag, its query parameters read against each route's `@AcceptsQuery` (QueryGuard:
+ * an undeclared parameter is a 400), and its business errors answered as the API documents them.
  */
 export const CustomersController = () =>
-  applyDecorators(ApiTags('customers'), Controller('counterparty/:counterparty_guid/customers'), UseFilters(CustomerErrorFilter));
+  applyDecorators(ApiTags('customers'), Controller('counterparty/:counterparty_guid/customers'), UseGuards(QueryGuard), UseFilters(CustomerErrorFilter));
 
 /** The status, code and message of each business outcome (docs/api.md, Errors). */
 export function apiErrorOf(error: CustomerError): ApiError {
