@@ -66,7 +66,8 @@ function processMeter(pid) {
 
 /**
  * Starts measuring; `stop()` returns { serverCpuPct, serverRssMb, workersCpuPct, workersRssMb,
- * postgresCpuPct, kafkaCpuPct, loadAvg1m, seconds, cpuMs } (null for a process not given).
+ * postgresCpuPct, kafkaCpuPct, loadAvg1m, seconds, cpuMs } (null for a process not given);
+ * `snapshot()` returns the same so far and goes on measuring.
  * @param {{ serverPid?: number, workersPid?: number, postmasterPid: number, kafkaPid?: number }} pids
  */
 export function startMeasuring({ serverPid, workersPid, postmasterPid, kafkaPid }) {
@@ -81,32 +82,38 @@ export function startMeasuring({ serverPid, workersPid, postmasterPid, kafkaPid 
   };
   sample();
   const timer = setInterval(sample, RSS_SAMPLE_MS);
+  const snapshot = () => {
+    sample();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const ticks = { server: server.cpuTicks(), workers: workers.cpuTicks(), postgres: postgresTicks(postmasterPid) - postgresStart, kafka: kafka.cpuTicks() };
+    const pct = (/** @type {number | null} */ count) => (count === null ? null : Math.round((count / TICKS_PER_SECOND / seconds) * 1000) / 10);
+    const ms = (/** @type {number | null} */ count) => (count === null ? null : (count * 1000) / TICKS_PER_SECOND);
+    return {
+      serverCpuPct: pct(ticks.server),
+      serverRssMb: server.rssMb(),
+      workersCpuPct: pct(ticks.workers),
+      workersRssMb: workers.rssMb(),
+      postgresCpuPct: pct(ticks.postgres),
+      kafkaCpuPct: pct(ticks.kafka),
+      loadAvg1m: Math.round(os.loadavg()[0] * 100) / 100,
+      seconds: Math.round(seconds * 1000) / 1000,
+      /** @type {CpuMs} */
+      cpuMs: { server: ms(ticks.server), workers: ms(ticks.workers), postgres: /** @type {number} */ (ms(ticks.postgres)), kafka: ms(ticks.kafka) },
+    };
+  };
   return {
+    snapshot,
     stop() {
       clearInterval(timer);
-      sample();
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const ticks = { server: server.cpuTicks(), workers: workers.cpuTicks(), postgres: postgresTicks(postmasterPid) - postgresStart, kafka: kafka.cpuTicks() };
-      const pct = (/** @type {number | null} */ count) => (count === null ? null : Math.round((count / TICKS_PER_SECOND / seconds) * 1000) / 10);
-      const ms = (/** @type {number | null} */ count) => (count === null ? null : (count * 1000) / TICKS_PER_SECOND);
-      return {
-        serverCpuPct: pct(ticks.server),
-        serverRssMb: server.rssMb(),
-        workersCpuPct: pct(ticks.workers),
-        workersRssMb: workers.rssMb(),
-        postgresCpuPct: pct(ticks.postgres),
-        kafkaCpuPct: pct(ticks.kafka),
-        loadAvg1m: Math.round(os.loadavg()[0] * 100) / 100,
-        seconds: Math.round(seconds * 1000) / 1000,
-        /** @type {CpuMs} */
-        cpuMs: { server: ms(ticks.server), workers: ms(ticks.workers), postgres: /** @type {number} */ (ms(ticks.postgres)), kafka: ms(ticks.kafka) },
-      };
+      return snapshot();
     },
   };
 }
 
-/** How long idleRates watches the processes before a measurement. */
+/** How long idleRates watches the processes, before and again after each measurement. */
 export const IDLE_MS = 3000;
+/** Idle rates before and after a measurement that differ by more than this (CPU ms per s) are logged. */
+const IDLE_SPREAD_WARNING = 20;
 
 /**
  * Each process's CPU ms per second while no request is sent (timers, polls, Kafka's own work),
@@ -120,8 +127,64 @@ export async function idleRates(pids, ms = IDLE_MS) {
   const measuring = startMeasuring(pids);
   await new Promise((resolve) => setTimeout(resolve, ms));
   const { cpuMs, seconds } = measuring.stop();
-  const rate = (/** @type {number | null} */ value) => (value === null ? null : value / seconds);
+  const rate = (/** @type {number | null} */ value) => (value === null ? null : Math.round((value / seconds) * 10) / 10);
   return { server: rate(cpuMs.server), workers: rate(cpuMs.workers), postgres: /** @type {number} */ (rate(cpuMs.postgres)), kafka: rate(cpuMs.kafka) };
+}
+
+/**
+ * Of two idle samples, each process's lower rate: background work that happens to fall in one
+ * sample (Kafka's housekeeping after startup, PostgreSQL's autovacuum after a scenario's writes)
+ * is not the idle cost of the whole measurement, and subtracting it would understate a request's.
+ * @param {CpuMs} before
+ * @param {CpuMs} after
+ * @returns {CpuMs}
+ */
+export function lowerIdle(before, after) {
+  const lower = (/** @type {keyof CpuMs} */ name) => {
+    const [a, b] = [before[name], after[name]];
+    return a === null || b === null ? a ?? b : Math.min(a, b);
+  };
+  return { server: lower('server'), workers: lower('workers'), postgres: /** @type {number} */ (lower('postgres')), kafka: lower('kafka') };
+}
+
+/**
+ * One measured load, the sequence every scenario that reports CPU per request follows: wait
+ * until the previous scenario's events are worked off; each process's idle CPU; an unmeasured
+ * warm-up (its events worked off too, when the load writes); the load, measured; `drain` (e.g.
+ * until the relay and the projector have worked off the load's events), still measured, so a
+ * write's CPU per request is its whole pipeline's; each process's idle CPU again. The lower of
+ * the two idle rates is subtracted (lowerIdle). CPU % is of the load alone (a snapshot at its
+ * end); CPU ms and RSS run to the end of the drain.
+ * @template R
+ * @param {{ pids: Parameters<typeof startMeasuring>[0], quiesce: () => Promise<void>, log: (line: string) => void, label: string,
+ *   warmUp?: () => Promise<unknown>, load: () => Promise<R>, drain?: (result: R) => Promise<void>, served: (result: R) => number }} steps
+ */
+export async function measuredLoad({ pids, quiesce, log, label, warmUp, load, drain, served }) {
+  await quiesce();
+  const before = await idleRates(pids);
+  if (warmUp) {
+    await warmUp();
+    if (drain) await quiesce();
+  }
+  const measuring = startMeasuring(pids);
+  const result = await load();
+  const atLoadEnd = measuring.snapshot();
+  if (drain) await drain(result);
+  const whole = measuring.stop();
+  const after = await idleRates(pids);
+  const idle = lowerIdle(before, after);
+  const spread = /** @type {(keyof CpuMs)[]} */ (Object.keys(idle)).filter((name) => Math.abs((before[name] ?? 0) - (after[name] ?? 0)) > IDLE_SPREAD_WARNING);
+  if (spread.length) {
+    log(`${label}: idle CPU moved between before and after (${spread.map((name) => `${name} ${before[name]} → ${after[name]} ms/s`).join(', ')}); the lower is subtracted`);
+  }
+  const usage = {
+    ...whole,
+    serverCpuPct: atLoadEnd.serverCpuPct, workersCpuPct: atLoadEnd.workersCpuPct, postgresCpuPct: atLoadEnd.postgresCpuPct, kafkaCpuPct: atLoadEnd.kafkaCpuPct,
+    loadSeconds: atLoadEnd.seconds,
+    idleMsPerSecond: { before, after },
+    cpuPerRequest: perRequest(whole, served(result), idle),
+  };
+  return { result, usage };
 }
 
 /** @typedef {CpuMs & { total: number }} CpuPerRequest  CPU ms per request of each process, and their sum */

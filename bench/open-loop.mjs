@@ -9,7 +9,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { perRequest } from './measure.mjs';
+import { measuredLoad } from './measure.mjs';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -18,13 +18,13 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * then also reported per kind. A body is sent as JSON.
  * @typedef {{ method?: string, path: string, headers?: Record<string, string>, body?: string, kind?: string }} GetRequest
  */
-/** @typedef {{ completed: number, p50Ms: number, p99Ms: number, p999Ms: number }} KindLatency */
+/** @typedef {{ completed: number, p50Ms: number, p99Ms: number, p999Ms: number | null }} KindLatency */
 /**
  * What run.mjs gives a scenario that measures an open-loop load.
  * @typedef {object} OpenLoadRun
  * @property {() => Promise<void>} quiesce  waits until the previous scenario's events are worked off
+ * @property {Parameters<typeof import('./measure.mjs').startMeasuring>[0]} pids  the processes measured
  * @property {() => ReturnType<typeof import('./measure.mjs').startMeasuring>} measure
- * @property {() => Promise<import('./measure.mjs').CpuMs>} idle  each process's idle CPU rates (idleRates)
  * @property {(line: string) => void} log
  * @property {number} warmUpSeconds
  * @property {{ seconds: number }} options
@@ -37,7 +37,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * arrival pattern. A request's latency runs from its scheduled time to the end of its reply, so
  * any delay in sending it (the generator itself falling behind) counts against it too.
  * @param {{ baseUrl: string, next: () => GetRequest, rate: number, seconds: number }} options
- * @returns {Promise<{ sent: number, completed: number, rate: number, p50Ms: number, p99Ms: number, p999Ms: number, maxMs: number,
+ * p99.9 is null under 1,000 answers (it would only be the maximum again).
+ * @returns {Promise<{ sent: number, completed: number, rate: number, p50Ms: number, p99Ms: number, p999Ms: number | null, maxMs: number,
  *   non2xx: number, errors: number, statuses: Record<string, number>, sendLagMaxMs: number, maxInFlight: number, firstBody: string | null,
  *   kinds?: Record<string, KindLatency> }>}
  */
@@ -87,7 +88,7 @@ export async function openLoad({ baseUrl, next, rate, seconds }) {
   const kinds = {};
   for (const [kind, values] of byKind) {
     values.sort((a, b) => a - b);
-    kinds[kind] = { completed: values.length, p50Ms: percentile(values, 0.5), p99Ms: percentile(values, 0.99), p999Ms: percentile(values, 0.999) };
+    kinds[kind] = { completed: values.length, p50Ms: percentile(values, 0.5), p99Ms: percentile(values, 0.99), p999Ms: tailOf(values) };
   }
   const non2xx = Object.entries(statuses).filter(([status]) => !status.startsWith('2')).reduce((sum, [, count]) => sum + count, 0);
   return {
@@ -96,7 +97,7 @@ export async function openLoad({ baseUrl, next, rate, seconds }) {
     rate: Math.round((replies.length / seconds) * 10) / 10,
     p50Ms: percentile(latencies, 0.5),
     p99Ms: percentile(latencies, 0.99),
-    p999Ms: percentile(latencies, 0.999),
+    p999Ms: tailOf(latencies),
     maxMs: percentile(latencies, 1),
     non2xx,
     errors,
@@ -109,28 +110,30 @@ export async function openLoad({ baseUrl, next, rate, seconds }) {
 }
 
 /**
- * A scenario's open-loop measurement: once the previous scenario's events are worked off, each
- * process's idle CPU, a warm-up, then `--seconds` at `load.rate` with the processes' CPU and
- * memory measured. With `writes`, the measurement goes on until the relay and the projector have
- * worked off the events the load caused (and the warm-up's are worked off before it starts), so
- * its CPU per request is the whole pipeline's.
+ * A scenario's open-loop measurement (measure.mjs's measuredLoad): a warm-up, then `--seconds` at
+ * `load.rate` with the processes' CPU and memory measured. With `writes`, the measurement goes
+ * on until the relay and the projector have worked off the events the load caused, so its CPU
+ * per request is the whole pipeline's.
  * @param {OpenLoadRun} run  run.mjs's helpers
  * @param {string} label
  * @param {{ baseUrl: string, next: () => GetRequest, rate: number, writes?: boolean }} load
  */
 export async function measuredOpenLoad(run, label, { writes = false, ...load }) {
-  await run.quiesce();
-  const idle = await run.idle();
-  run.log(`${label}: warm-up ${run.warmUpSeconds} s at ${load.rate} req/s`);
-  await openLoad({ ...load, seconds: run.warmUpSeconds });
-  if (writes) await run.quiesce();
-  run.log(`${label}: ${load.rate} req/s for ${run.options.seconds} s (open loop)`);
-  const measuring = run.measure();
-  const { firstBody, ...result } = await openLoad({ ...load, seconds: run.options.seconds });
-  if (writes) await run.quiesce();
-  const usage = measuring.stop();
-  run.log(`${label}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, p99.9 ${result.p999Ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
-  return { result, usage: { ...usage, cpuPerRequest: perRequest(usage, result.completed, idle) }, firstBody };
+  const { result: { firstBody, ...result }, usage } = await measuredLoad({
+    pids: run.pids, quiesce: run.quiesce, log: run.log, label,
+    warmUp: () => {
+      run.log(`${label}: warm-up ${run.warmUpSeconds} s at ${load.rate} req/s`);
+      return openLoad({ ...load, seconds: run.warmUpSeconds });
+    },
+    load: () => {
+      run.log(`${label}: ${load.rate} req/s for ${run.options.seconds} s (open loop)`);
+      return openLoad({ ...load, seconds: run.options.seconds });
+    },
+    drain: writes ? run.quiesce : undefined,
+    served: (done) => done.completed,
+  });
+  run.log(`${label}: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, p99.9 ${result.p999Ms === null ? '— (under 1,000 answers)' : `${result.p999Ms} ms`}, non-2xx ${result.non2xx}, errors ${result.errors}`);
+  return { result, usage, firstBody };
 }
 
 /**
@@ -195,6 +198,17 @@ function getText(agent, baseUrl, { method = 'GET', path, headers = {}, body }) {
 export function percentile(sorted, share) {
   if (!sorted.length) return NaN;
   return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))]);
+}
+
+/** Answers below which p99.9 is not reported: with fewer, the rank p99.9 picks is the maximum. */
+const P999_MIN_SAMPLES = 1000;
+
+/**
+ * p99.9 of sorted `values`, or null when there are too few for it to be more than the maximum.
+ * @param {readonly number[]} sorted
+ */
+function tailOf(sorted) {
+  return sorted.length < P999_MIN_SAMPLES ? null : percentile(sorted, 0.999);
 }
 
 const round = (/** @type {number} */ ms) => Math.round(ms * 100) / 100;

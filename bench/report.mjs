@@ -15,7 +15,7 @@ import { FIXED_RATE_SCENARIOS } from './fixed-rate.mjs';
  */
 /**
  * @typedef {{ scenario: 'projection-lag', rate: number, ours: Usage & { cpuPerRequest: CpuPerRequest | null, requests: number, rps: number,
- *   p50Ms: number, p99Ms: number, p999Ms: number, non2xx: number, errors: number, events: number, applied: number, lagP50Ms: number,
+ *   p50Ms: number, p99Ms: number, p999Ms: number | null, non2xx: number, errors: number, events: number, applied: number, lagP50Ms: number,
  *   lagP99Ms: number, lagMaxMs: number, relayP50Ms: number, relayP99Ms: number } }} LagRow
  */
 /** @typedef {import('./fixed-rate.mjs').FixedRateRow} FixedRateRow */
@@ -91,7 +91,7 @@ const TARGETS = {
       'lag p99 ≤ 150 ms at half the create rate sustained (open loop)',
       // An event never applied has no lag to rank, but it certainly misses the target.
       (row) => (row.ours && row.ours.applied < row.ours.events ? `${row.ours.events - row.ours.applied} events never applied` : row.ours?.lagP99Ms),
-      (ms) => typeof ms === 'number' && ms <= 200,
+      (ms) => typeof ms === 'number' && ms <= 150,
     ),
   ],
 };
@@ -186,7 +186,7 @@ function toMarkdown({ setup, results, checks }) {
     '',
     `${setup.customers.toLocaleString('en')} customers over ${setup.counterparties} counterparties (largest: ${setup.largestCounterparty.toLocaleString('en')}); ` +
       `${setup.connections} HTTP connections for ${setup.seconds} s after a ${setup.warmUpSeconds} s warm-up; pgbench ${setup.pgbenchClients} clients ` +
-      `(= the service's pool); Node ${setup.node}. CPU in % of one core (this machine has ${setup.cores}). ` +
+      `(= the service's pool); Node ${setup.node}. CPU in % of one core (this machine has ${setup.cores}) over the load alone (a write scenario's CPU ms below also count the time its events take to be worked off). ` +
       'The service runs as two processes (ADR 4): the API ("server"), and the relay + projector ("workers"). ' +
       `Every Node server runs with --max-old-space-size=${setup.heapMb ?? 'default'}.` +
       (setup.serviceEnv && Object.keys(setup.serviceEnv).length ? ` Service settings for this run: ${Object.entries(setup.serviceEnv).map(([name, value]) => `${name}=${value}`).join(' ')}.` : ''),
@@ -217,9 +217,11 @@ function cpuSection(results) {
   const lines = [
     '', '## CPU ms per request, per process', '',
     'CPU time each process spent over the measurement ÷ the requests served, net of what it burns idle (measured for 3 s ' +
-      'before each scenario). Scenarios that write are measured until the relay and the projector have worked off their ' +
+      'before and 3 s after each measurement; the lower of the two is subtracted, and the two are in the JSON as ' +
+      'idleMsPerSecond). Scenarios that write are measured until the relay and the projector have worked off their ' +
       'events, so "total" of a create is the whole pipeline\'s cost of one create: API, relay + projector, Kafka and ' +
-      'PostgreSQL. The framework-free server\'s creates are published and projected by the service\'s workers too.', '',
+      'PostgreSQL. The framework-free server\'s creates are published and projected by the service\'s workers too. ' +
+      'Scenarios that walk pages or compare cursors (list-cursor, list-walk) report CPU in their own sections.', '',
     '| scenario | who | req/s | API (or server) | workers | PostgreSQL | Kafka | total |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
@@ -240,15 +242,15 @@ function fixedRateSection(results) {
   const lines = [
     '', '## At fixed arrival rates (open loop)', '',
     'Poisson arrivals; each latency runs from the request\'s scheduled send to the end of its reply. mixed-rate: 35% list ' +
-      'page 1, 35% GET one, 25% updates, 5% creates.', '',
+      'page 1, 35% GET one, 25% updates, 5% creates. p99.9 is "—" under 1,000 answers (it would be the maximum).', '',
     '| scenario | rate /s | sent / answered | p50 ms | p99 ms | p99.9 ms | max ms | non-2xx / errors | late sends (max ms) | in flight (max) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
     const r = row.ours;
-    lines.push(`| ${row.scenario} | ${row.rate} | ${r.sent} / ${r.completed} | ${r.p50Ms} | ${r.p99Ms} | ${r.p999Ms} | ${r.maxMs} | ${r.non2xx} / ${r.errors} | ${r.sendLagMaxMs} | ${r.maxInFlight} |`);
+    lines.push(`| ${row.scenario} | ${row.rate} | ${r.sent} / ${r.completed} | ${r.p50Ms} | ${r.p99Ms} | ${cell(r.p999Ms)} | ${r.maxMs} | ${r.non2xx} / ${r.errors} | ${r.sendLagMaxMs} | ${r.maxInFlight} |`);
     for (const [kind, k] of Object.entries(r.kinds ?? {})) {
-      lines.push(`| ${row.scenario}: ${kind} | | ${k.completed} answered | ${k.p50Ms} | ${k.p99Ms} | ${k.p999Ms} | | | | |`);
+      lines.push(`| ${row.scenario}: ${kind} | | ${k.completed} answered | ${k.p50Ms} | ${k.p99Ms} | ${cell(k.p999Ms)} | | | | |`);
     }
   }
   return lines;

@@ -1,8 +1,9 @@
 // `npm run bench`: the service under load on loopback, each scenario followed at once by its
 // limits (pgbench running the same SQL; a framework-free node:http + pg server), on a seeded
 // database of 1,000,000 customers; then at fixed arrival rates (fixed-rate.mjs). Every scenario
-// reports each process's CPU ms per request (API, relay + projector, PostgreSQL, Kafka), net of
-// its idle CPU. Results: bench/results/<stamp>.{json,md} (see docs/performance.md).
+// but the cursor comparison and the walks reports each process's CPU ms per request (API, relay
+// + projector, PostgreSQL, Kafka), net of its idle CPU (measure.mjs's measuredLoad). Results:
+// bench/results/<stamp>.{json,md} (see docs/performance.md).
 //
 //   npm run bench -- [--customers N] [--seconds S] [--connections C] [--lag-rate R] [--search-rate R] [--history-rate R] [--only a,b] [--reuse] [--profile] [--heap-mb M] [--service-env NAME=VALUE …]
 //
@@ -33,14 +34,13 @@ import { spawnWithWatchdog, stopChild } from '../scripts/local-stack/watchdog.mj
 import { compiled, ISSUER, pgOptions, root } from './compiled.mjs';
 import { HISTORY_SCENARIO, HISTORY_VERSIONS, historyScenario } from './history.mjs';
 import { httpLoad } from './http-load.mjs';
-import { startMeasuring } from './measure.mjs';
+import { measuredLoad, startMeasuring } from './measure.mjs';
 import { CURSOR_DEPTH, PAGING_SCENARIOS, pagingScenario, RATE_TERMS } from './paging.mjs';
 import { findPgbench, runPgbench } from './pgbench.mjs';
 import { writeReport } from './report.mjs';
 import { counterpartiesFor, DEFAULT_CUSTOMERS, seed } from './seed.mjs';
 import { createScript, getOneScript, listScript, updateScript } from './sql-limits.mjs';
 import { FIXED_RATE_SCENARIOS, fixedRateScenario } from './fixed-rate.mjs';
-import { idleRates, perRequest } from './measure.mjs';
 import { openLoad } from './open-loop.mjs';
 
 /** @typedef {import('./paging.mjs').Server} Server */
@@ -244,8 +244,8 @@ async function main() {
   const paging = {
     service, token: tokenOf(largest.guid), largest, pgbench, databaseUrl, postmasterPid, options, warmUpSeconds: WARM_UP_SECONDS,
     listRequest, withPrefix, sqlScenario, quiesce, withClient, log,
+    pids: pidsOf(service),
     measure: () => startMeasuring(pidsOf(service)),
-    idle: () => idleRates(pidsOf(service)),
   };
   /** @type {Row[]} */
   const results = [];
@@ -261,7 +261,7 @@ async function main() {
     if (name === 'projection-lag') {
       const create = results.find((row) => row.scenario === 'create');
       const rate = options.lagRate ?? (create && 'ours' in create ? Math.max(1, Math.round(create.ours.rps / 2)) : DEFAULT_LAG_RATE);
-      results.push(await projectionLag({ databaseUrl, service, rate, createRequest, idle: paging.idle }));
+      results.push(await projectionLag({ databaseUrl, service, rate, createRequest }));
       continue;
     }
     if (FIXED_RATE_SCENARIOS.includes(/** @type {import('./fixed-rate.mjs').FixedRateScenario} */ (name))) {
@@ -314,21 +314,24 @@ function pidsOf(server) {
  * @param {boolean} writes
  */
 async function httpScenario(label, server, next, writes) {
-  await quiesce();
-  const idle = await idleRates(pidsOf(server));
   const load = { baseUrl: server.url, next: () => withPrefix(server, next()), connections: options.connections };
-  log(`${label}: warm-up ${WARM_UP_SECONDS} s`);
-  await httpLoad({ ...load, seconds: WARM_UP_SECONDS });
-  if (writes) await quiesce();
-  log(`${label}: ${options.connections} connections, ${options.seconds} s`);
-  const measuring = startMeasuring(pidsOf(server));
-  const result = await httpLoad({ ...load, seconds: options.seconds });
-  if (writes) await quiesce();
-  const usage = measuring.stop();
-  const cpuPerRequest = perRequest(usage, result.requests, idle);
+  const { result, usage } = await measuredLoad({
+    pids: pidsOf(server), quiesce, log, label,
+    warmUp: () => {
+      log(`${label}: warm-up ${WARM_UP_SECONDS} s`);
+      return httpLoad({ ...load, seconds: WARM_UP_SECONDS });
+    },
+    load: () => {
+      log(`${label}: ${options.connections} connections, ${options.seconds} s`);
+      return httpLoad({ ...load, seconds: options.seconds });
+    },
+    drain: writes ? quiesce : undefined,
+    served: (done) => done.requests,
+  });
+  const { cpuPerRequest } = usage;
   log(`${label}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}; ` +
     `CPU ms per request: ${cpuPerRequest ? Object.entries(cpuPerRequest).map(([who, ms]) => `${who} ${ms ?? '—'}`).join(', ') : '—'}`);
-  return { ...result, ...usage, cpuPerRequest };
+  return { ...result, ...usage };
 }
 
 /**
@@ -337,20 +340,21 @@ async function httpScenario(label, server, next, writes) {
  * @returns {Promise<import('./paging.mjs').SqlResult>}
  */
 async function sqlScenario(label, { pgbench, databaseUrl, postmasterPid, script, defines, rate }) {
-  await quiesce();
-  log(`${label}: 10 clients, ${options.seconds} s${rate ? ` at ${rate} tx/s (open loop)` : ''}`);
   const writes = /INSERT INTO outbox/.test([script].flat().join('\n'));
   if (writes) await withClient(databaseUrl, (client) => client.query(HIDE_PGBENCH_EVENTS));
   try {
-    const idle = await idleRates({ postmasterPid });
-    const measuring = startMeasuring({ postmasterPid });
-    const result = await runPgbench({
-      binary: pgbench, databaseUrl, script, defines, clients: 10, seconds: options.seconds, rate, workDir: path.join(workDir, 'pgbench'),
+    const { result, usage } = await measuredLoad({
+      pids: { postmasterPid }, quiesce, log, label,
+      load: () => {
+        log(`${label}: 10 clients, ${options.seconds} s${rate ? ` at ${rate} tx/s (open loop)` : ''}`);
+        return runPgbench({
+          binary: pgbench, databaseUrl, script, defines, clients: 10, seconds: options.seconds, rate, workDir: path.join(workDir, 'pgbench'),
+        });
+      },
+      served: (done) => done.transactions,
     });
-    const usage = measuring.stop();
-    const cpuPerRequest = perRequest(usage, result.transactions, idle);
-    log(`${label}: ${result.tps} tx/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failed ${result.failed}; PostgreSQL CPU ms per transaction ${cpuPerRequest?.postgres ?? '—'}`);
-    return { ...result, rps: result.tps, ...usage, cpuPerRequest };
+    log(`${label}: ${result.tps} tx/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failed ${result.failed}; PostgreSQL CPU ms per transaction ${usage.cpuPerRequest?.postgres ?? '—'}`);
+    return { ...result, rps: result.tps, ...usage };
   } finally {
     if (writes) await withClient(databaseUrl, (client) => client.query(SHOW_EVENTS));
   }
@@ -373,23 +377,23 @@ async function withClient(databaseUrl, work) {
   }
 }
 
+/** @typedef {{ events: number, applied: number, p50: number, p99: number, max: number, relay_p50: number, relay_p99: number }} LagFigures  the lag query's row */
+
 /**
  * Creates at a fixed arrival rate (open loop, Poisson, `rate` per second); the lag of each event
  * runs from the commit of the create (the customer row, never updated in this scenario) to the
  * commit of the projector's transaction that applied it (its processed_events row): PostgreSQL's
  * commit timestamps, one clock. Measured until every event is applied (≤ 30 s after the load),
  * so the CPU per create is the whole pipeline's.
- * @param {{ databaseUrl: string, service: Server, rate: number, createRequest: () => HttpRequest, idle: () => Promise<import('./measure.mjs').CpuMs> }} options
+ * @param {{ databaseUrl: string, service: Server, rate: number, createRequest: () => HttpRequest }} options
  * @returns {Promise<import('./report.mjs').LagRow>}
  */
-async function projectionLag({ databaseUrl, service, rate, createRequest, idle }) {
+async function projectionLag({ databaseUrl, service, rate, createRequest }) {
   return withClient(databaseUrl, async (client) => {
-    await quiesce();
-    const idleCpu = await idle();
-    const { rows: [{ from }] } = await client.query('SELECT now() AS from');
-    log(`projection-lag: ${rate} creates/s for ${options.seconds} s (open loop)`);
-    const measuring = startMeasuring(pidsOf(service));
-    const load = await openLoad({ baseUrl: service.url, next: () => withPrefix(service, createRequest()), rate, seconds: options.seconds });
+    /** @type {Date | undefined} */
+    let from;
+    /** @type {LagFigures | undefined} */
+    let lag;
     const ms = (/** @type {string} */ interval) => `extract(epoch FROM ${interval}) * 1000`;
     const lagMs = ms('pg_xact_commit_timestamp(p.xmin) - pg_xact_commit_timestamp(c.xmin)');
     const relayMs = ms('o.published_at - pg_xact_commit_timestamp(c.xmin)');
@@ -401,20 +405,32 @@ async function projectionLag({ databaseUrl, service, rate, createRequest, idle }
         percentile_cont(0.99) WITHIN GROUP (ORDER BY ${relayMs}) AS relay_p99
       FROM outbox o JOIN customers c ON c.guid = o.aggregateid::uuid
       LEFT JOIN processed_events p ON p.event_id = o.id WHERE o.created_at >= $1`;
-    let lag;
-    for (let waited = 0; waited <= 30; waited += 1) {
-      ({ rows: [lag] } = await client.query(lagSql, [from]));
-      if (lag.applied === lag.events) break;
-      await sleep(1000);
-    }
-    const usage = measuring.stop();
+    const { result: load, usage } = await measuredLoad({
+      pids: pidsOf(service), quiesce, log, label: 'projection-lag',
+      load: async () => {
+        ({ rows: [{ from }] } = await client.query('SELECT now() AS from'));
+        log(`projection-lag: ${rate} creates/s for ${options.seconds} s (open loop)`);
+        return openLoad({ baseUrl: service.url, next: () => withPrefix(service, createRequest()), rate, seconds: options.seconds });
+      },
+      // Until every event is applied (≤ 30 s after the load).
+      drain: async () => {
+        for (let waited = 0; waited <= 30; waited += 1) {
+          const { rows: [row] } = await client.query(lagSql, [from]);
+          lag = /** @type {LagFigures} lagSql's one row */ (row);
+          if (lag.applied === lag.events) return;
+          await sleep(1000);
+        }
+      },
+      served: (done) => done.completed,
+    });
+    if (!lag) throw new Error('projection-lag: the lag query never ran'); // drain runs it at least once
     const round = (/** @type {number} */ ms) => Math.round(ms * 10) / 10;
     /** @type {import('./report.mjs').LagRow} */
     const result = {
       scenario: 'projection-lag',
       rate,
       ours: {
-        ...usage, cpuPerRequest: perRequest(usage, load.completed, idleCpu),
+        ...usage,
         requests: load.sent, rps: load.rate, p50Ms: load.p50Ms, p99Ms: load.p99Ms, p999Ms: load.p999Ms, non2xx: load.non2xx, errors: load.errors,
         events: lag.events, applied: lag.applied, lagP50Ms: round(lag.p50), lagP99Ms: round(lag.p99), lagMaxMs: round(lag.max),
         relayP50Ms: round(lag.relay_p50), relayP99Ms: round(lag.relay_p99),

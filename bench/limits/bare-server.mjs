@@ -8,8 +8,9 @@
 // handlers and CustomerReadRepository (page + total, cursors) on a plain pg pool instead of
 // TypeORM's DataSource.
 //
-// Nest's decorator package is loaded because compiled modules import it; nothing of Nest runs
-// on the request path. Deliberately left out: Idempotency-Key handling, rate limiting, the
+// The compiled modules it loads import Nest (@nestjs/common, core, cqrs, swagger) and TypeORM
+// for their decorators and types, so those packages are loaded; none of them runs on the request
+// path. Deliberately left out: Idempotency-Key handling, rate limiting, the
 // per-counterparty cap on concurrent lists, helmet and CORS headers, OpenAPI, per-request
 // logging, the /health/ready checks (Kafka, outbox age), the other routes and the API prefix
 // (routes are /counterparty/..., not /api/v1/counterparty/...).
@@ -63,6 +64,8 @@ const { INSERT_CUSTOMER_SQL, INSERT_ACCOUNT_SQL, insertCustomerValues, insertAcc
 const { outboxInsertSql } = compiled('outbox/outbox.writer');
 /** @type {typeof import('../../apps/customer-service/src/customers/queries/find-customers/customer-list.params')} */
 const { parseCustomerListQuery } = compiled('customers/queries/find-customers/customer-list.params');
+/** @type {typeof import('../../apps/customer-service/src/http/query-params')} */
+const { decodeQueryString, readQuery } = compiled('http/query-params'); // as the service's QueryGuard reads a query string
 /** @type {typeof import('../../apps/customer-service/src/customers/queries/customer-read.repository')} */
 const { CustomerReadRepository } = compiled('customers/queries/customer-read.repository');
 /** @type {typeof import('../../apps/customer-service/src/customers/queries/find-customers/find-customers.handler')} */
@@ -256,35 +259,33 @@ async function createCustomer(request, counterpartyGuid) {
 }
 
 /**
- * As FindCustomersController: the query string read as Fastify reads it, then the service's
- * FindCustomersHandler (page and total at once, the same SQL, the cursor).
+ * As FindCustomersController: the query string read as the service's QueryGuard reads it (after
+ * authentication), then the service's FindCustomersHandler (page and total at once, the same
+ * SQL, the cursor).
  * @param {import('node:http').IncomingMessage} request
  * @param {string} counterpartyGuid
- * @param {URLSearchParams} searchParams
+ * @param {string} query  what follows `?` ('' without one)
  * @returns {Promise<{ body: string, headers?: Record<string, string> }>}
  */
-async function listCustomers(request, counterpartyGuid, searchParams) {
+async function listCustomers(request, counterpartyGuid, query) {
   const principal = await authenticate(request, counterpartyGuid, SCOPE_READ);
-  /** @type {Record<string, string | string[]>} */
-  const raw = Object.create(null); // repeated keys become arrays, as Fastify's query parser
-  for (const key of new Set(searchParams.keys())) {
-    const values = searchParams.getAll(key);
-    raw[key] = values.length === 1 ? values[0] : values;
-  }
-  const { filter, page } = parseCustomerListQuery(raw);
+  const { filter, page } = parseCustomerListQuery(decodeQueryString(query));
   const list = await findCustomers.execute(new FindCustomersQuery(scopeOf(principal), filter, page));
   return { body: stringifyJson(list) };
 }
 
 /**
- * As GetCustomerController without `min_version`: the service's CustomerReadRepository.findOne.
+ * As GetCustomerController without `min_version` (any query parameter is a 400, read as the
+ * service's QueryGuard reads one): the service's CustomerReadRepository.findOne.
  * @param {import('node:http').IncomingMessage} request
  * @param {string} counterpartyGuid
  * @param {string} customerGuid
+ * @param {string} query  what follows `?` ('' without one)
  * @returns {Promise<{ body: string, headers?: Record<string, string> }>}
  */
-async function getCustomer(request, counterpartyGuid, customerGuid) {
+async function getCustomer(request, counterpartyGuid, customerGuid, query) {
   const principal = await authenticate(request, counterpartyGuid, SCOPE_READ);
+  readQuery(decodeQueryString(query), {});
   const guid = rules.guid(customerGuid);
   if (guid instanceof Problem) throw ApiError.badRequest('Request is invalid.', [{ field: 'customer_guid', message: guid.message }]);
   const customer = await readModel.findOne(scopeOf(principal), guid);
@@ -303,11 +304,10 @@ function route(request) {
   if (request.method === 'GET' && pathname === '/health') return { body: '{"status":"ok"}' };
   const counterpartyGuid = CUSTOMERS_PATH.exec(pathname)?.[1];
   if (counterpartyGuid && request.method === 'POST') return createCustomer(request, counterpartyGuid);
-  if (counterpartyGuid && request.method === 'GET') {
-    return listCustomers(request, counterpartyGuid, new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1)));
-  }
+  const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
+  if (counterpartyGuid && request.method === 'GET') return listCustomers(request, counterpartyGuid, query);
   const one = request.method === 'GET' ? CUSTOMER_PATH.exec(pathname) : null;
-  if (one) return getCustomer(request, one[1], one[2]);
+  if (one) return getCustomer(request, one[1], one[2], query);
   throw new ApiError(404, 'NOT_FOUND', `Cannot ${request.method} ${pathname}`);
 }
 
