@@ -1,8 +1,9 @@
 // What a scenario costs the machine: CPU time of the server process (and of the service's
 // worker process, relay + projector, when there is one), of PostgreSQL (every backend,
 // including those that exited during the run) and of Kafka's JVM, and each Node process's peak
-// RSS, read from /proc (Linux). CPU is reported in % of one core over the scenario's wall time,
-// and in ms (cpuMs) so a scenario can divide it by the requests it served.
+// RSS, read from /proc (Linux). CPU is reported in % of one core over the wall time measured
+// (measuredLoad: over the load alone), and in ms (cpuMs) so a scenario can divide it by the
+// requests it served, net of idle CPU (perRequest).
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 

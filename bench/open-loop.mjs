@@ -35,9 +35,9 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * earlier ones have been answered (one connection each when needed). Arrivals are a Poisson
  * process, as pgbench's `--rate` schedules them, so the service and its SQL limit see the same
  * arrival pattern. A request's latency runs from its scheduled time to the end of its reply, so
- * any delay in sending it (the generator itself falling behind) counts against it too.
+ * any delay in sending it (the generator itself falling behind) counts against it too. p99.9 is
+ * null under 1,000 answers (it would only be the maximum again).
  * @param {{ baseUrl: string, next: () => GetRequest, rate: number, seconds: number }} options
- * p99.9 is null under 1,000 answers (it would only be the maximum again).
  * @returns {Promise<{ sent: number, completed: number, rate: number, p50Ms: number, p99Ms: number, p999Ms: number | null, maxMs: number,
  *   non2xx: number, errors: number, statuses: Record<string, number>, sendLagMaxMs: number, maxInFlight: number, firstBody: string | null,
  *   kinds?: Record<string, KindLatency> }>}

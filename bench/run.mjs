@@ -66,8 +66,9 @@ const WRITES = new Set(['create', 'update']);
 /**
  * pgbench's outbox rows carry one sample payload (its event_id is not the row's id): the relay
  * would publish them and the projector record each as malformed, a backlog that would spill
- * into the next scenarios. While pgbench writes, a trigger (one extra row-level call on its
- * side only) marks its rows published as they are inserted, so they never leave the table.
+ * into the next scenarios. Around a pgbench scenario that writes (its quiesce and idle samples
+ * included, when nothing else inserts), a trigger (one extra row-level call on its side only)
+ * marks its rows published as they are inserted, so they never leave the table.
  */
 const HIDE_PGBENCH_EVENTS = `
   CREATE OR REPLACE FUNCTION bench_pgbench_published() RETURNS trigger LANGUAGE plpgsql AS $$

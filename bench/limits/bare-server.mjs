@@ -12,7 +12,8 @@
 // for their decorators and types, so those packages are loaded; none of them runs on the request
 // path. Deliberately left out: Idempotency-Key handling, rate limiting, the
 // per-counterparty cap on concurrent lists, helmet and CORS headers, OpenAPI, per-request
-// logging, the /health/ready checks (Kafka, outbox age), the other routes and the API prefix
+// logging, the /health/ready checks (Kafka, outbox age), GET one's `min_version` (a 400 here),
+// the create's check that no query string is given, the other routes and the API prefix
 // (routes are /counterparty/..., not /api/v1/counterparty/...).
 // Body checks are the service's (same helpers) wired by hand instead of class-validator, so a
 // 400's wording may differ from the service's.
