@@ -6,6 +6,7 @@ import { ConfigModule, RuntimeOptions } from './config/config.module';
 import { ProjectorModule } from './projector/projector.module';
 import { CustomersModule } from './customers/customers.module';
 import { DatabaseModule } from './database/database.module';
+import { AcceptQueueDrain } from './http/accept-queue-drain';
 import { KafkaModule } from './kafka/kafka.module';
 import { LoggingModule } from './logging/logging.module';
 import { ManagementModule } from './management/management.module';
@@ -39,6 +40,8 @@ export class AppModule {
         ...(config.hasRole('projector') ? [ProjectorModule] : []),
         ...(config.hasRole('api') || config.hasRole('projector') ? [RetentionModule] : []),
       ],
+      // R13: the public listener takes in its accept queue before it closes.
+      providers: config.hasRole('api') ? [AcceptQueueDrain] : [],
     };
   }
 }
