@@ -24,8 +24,11 @@ it('prints readable lines, not JSON, when stdout is a terminal', async () => {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const plain = () => output.replace(ANSI, '').replace(/\r/g, '');
   try {
-    await waitFor('the banner', () => /customer-service is up/.test(plain()), 60_000);
-    const api = /API: +(\S+)/.exec(plain())![1];
+    // The whole API line, up to its end: a terminal's output can arrive mid-line (under CPU
+    // contention the address was once read as "http://127.0.0." before its end had arrived).
+    const apiLine = /API: +(http:\/\/\S+:\d+\S*)\n/;
+    await waitFor('the banner and the whole API line', () => /customer-service is up/.test(plain()) && apiLine.test(plain()), 60_000);
+    const api = apiLine.exec(plain())![1];
     expect((await call('GET', `${api}/counterparty/${newCounterparty()}/customers/not-a-guid`)).status).toBe(400);
     await waitFor('the request line', () => /GET \/api\/v1\/counterparty\/\S+ → 400/.test(plain()), 10_000);
     const lines = plain().split('\n').filter((line) => line.trim() !== '');
